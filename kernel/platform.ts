@@ -1,0 +1,63 @@
+/*
+ * What a host supplies to the kernel core. The core never touches the DOM or
+ * Node; workers/ (browser) and platform/node (bin/vkernel) implement this.
+ */
+
+/** Console: bytes out to the terminal, bytes in via Kernel.consoleInput(). */
+export interface ConsoleDevice {
+  write(bytes: Uint8Array): void;
+  /** Terminal size in cells, if the host knows it. */
+  size?(): { rows: number; cols: number };
+}
+
+/**
+ * A read-only view of a host directory tree (Node only), mounted as `hostfs`.
+ * Synchronous: the Node target reads host files directly. Paths are relative
+ * to the exported directory, '/'-separated, without a leading slash ('' = root).
+ */
+export interface HostFs {
+  stat(path: string): HostStat | null;
+  readdir(path: string): string[];
+  read(path: string, offset: number, into: Uint8Array): number;
+  readlink(path: string): string;
+}
+
+export interface HostStat {
+  type: 'file' | 'dir' | 'symlink' | 'other';
+  size: number;
+  mode: number; // permission bits (low 12 bits)
+  ino: number;
+  mtimeMs: number;
+  nlink: number;
+}
+
+/**
+ * A block store behind vkd/vcd (the storage issue fills this in): async,
+ * chunked, flushable, so IndexedDB and host files both fit.
+ */
+export interface BlockStore {
+  readonly size: number;
+  readonly readOnly: boolean;
+  read(offset: number, into: Uint8Array): Promise<void>;
+  write(offset: number, data: Uint8Array): Promise<void>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Platform {
+  console: ConsoleDevice;
+  /** Monotonic milliseconds (performance.now()). */
+  monotonicMs(): number;
+  /** Wall clock milliseconds since the epoch. */
+  wallclockMs(): number;
+  /** Fill with cryptographically random bytes. */
+  randomBytes(into: Uint8Array): void;
+  /** Ask the host to call back soon (macrotask) or after ms; returns a cancel function. */
+  schedule(fn: () => void, ms: number): () => void;
+  /** The kernel halted or rebooted: status is pid 1's exit status (or 32 for reboot). */
+  halt(status: number): void;
+  /** Optional read-only host tree for `vfs.root.mountfrom=hostfs:/dir` (Node). */
+  hostfs?(root: string): HostFs | null;
+  /** Number of host CPUs (for -l checks). */
+  hostCpus(): number;
+}
