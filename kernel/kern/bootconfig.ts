@@ -21,6 +21,7 @@ export interface NetSpec {
 
 export interface BootConfig {
   memSize: number;                // -m, bytes
+  memSizeGiven: boolean;          // -m was on the command line (-i needs it for a new file)
   ncpus: number;                  // -n
   lbits: number;
   cbits: number;
@@ -39,6 +40,7 @@ export interface BootConfig {
 export function defaultBootConfig(): BootConfig {
   return {
     memSize: 128 * 1024 * 1024,
+    memSizeGiven: false,
     ncpus: 2,
     lbits: 0,
     cbits: 0,

@@ -1,0 +1,43 @@
+/*
+ * The page must be cross-origin isolated in every way we serve it, or the
+ * kernel's SharedArrayBuffer memory is unavailable.
+ */
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type ViteDevServer } from 'vite';
+import { chromium, type Browser } from 'playwright-core';
+
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+
+let server: ViteDevServer;
+let browser: Browser;
+let url: string;
+
+before(async () => {
+  server = await createServer({ logLevel: 'silent', server: { host: '127.0.0.1', port: 0 } });
+  await server.listen();
+  const addr = server.httpServer!.address();
+  if (addr === null || typeof addr === 'string') throw new Error('no address');
+  url = `http://127.0.0.1:${addr.port}/`;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the dev server sends COOP/COEP and the page gets SharedArrayBuffer', async () => {
+  const res = await fetch(url);
+  assert.equal(res.headers.get('cross-origin-opener-policy'), 'same-origin');
+  assert.equal(res.headers.get('cross-origin-embedder-policy'), 'require-corp');
+  const page = await browser.newPage();
+  await page.goto(url);
+  assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+  assert.equal(await page.evaluate(() => typeof SharedArrayBuffer), 'function');
+  await page.getByTestId('isolation').waitFor();
+  assert.match(await page.getByTestId('isolation').innerText(), /is cross-origin isolated/);
+});

@@ -1,0 +1,96 @@
+/*
+ * bin/vkernel: the kernel core under Node with vkernel(7)'s command line,
+ * the terminal as console and host files as disk images.
+ */
+import { parseCmdline, checkCpulock, CmdlineError, USAGE, EX_USAGE } from '../../kernel/kern/cmdline.ts';
+import type { BootConfig } from '../../kernel/kern/bootconfig.ts';
+import { Kernel } from '../../kernel/kern/init_main.ts';
+import { makeNodePlatform } from './host.ts';
+import * as os from 'node:os';
+
+/* The real vkernel exits with 32 on reboot so a supervisor restarts it; we reboot in-process. */
+const REBOOT_STATUS = 32;
+const CTRL_BACKSLASH = 0x1c;
+
+function usage(message: string): never {
+  if (message) process.stderr.write(`${message}\n`);
+  process.stderr.write(`${USAGE}\n`);
+  process.exit(EX_USAGE);
+}
+
+function parse(argv: string[]): BootConfig {
+  try {
+    const r = parseCmdline(argv);
+    if (r.kind === 'help') usage('');
+    checkCpulock(r.config, os.cpus().length);
+    return r.config;
+  } catch (e) {
+    if (!(e instanceof CmdlineError)) throw e;
+    if (e.showUsage) usage(e.message);
+    process.stderr.write(`${e.message}\n`);
+    process.exit(e.status);
+  }
+}
+
+class Terminal {
+  private raw = false;
+
+  enter(onInput: (b: Uint8Array) => void, onQuit: () => void): void {
+    const stdin = process.stdin;
+    if (stdin.isTTY) {
+      // Raw, like the real vkernel's console: ^C goes to the guest; ^\ to us (ddb).
+      stdin.setRawMode(true);
+      this.raw = true;
+    }
+    stdin.on('data', (chunk: Buffer) => {
+      if (this.raw && chunk.includes(CTRL_BACKSLASH)) {
+        const parts = chunk.toString('latin1').split('\x1c');
+        parts.forEach((p, i) => {
+          if (p) onInput(Buffer.from(p, 'latin1'));
+          if (i < parts.length - 1) onQuit();
+        });
+        return;
+      }
+      onInput(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+    });
+    stdin.on('error', () => {});
+  }
+
+  leave(): void {
+    if (this.raw) process.stdin.setRawMode(false);
+    process.stdin.pause();
+    process.stdin.unref();
+  }
+}
+
+function main(): void {
+  const config = parse(process.argv.slice(2));
+  const term = new Terminal();
+  let kernel: Kernel;
+  const platform = makeNodePlatform({
+    quiet: process.env.VKERNEL_QUIET === '1',
+    onHalt(status: number) {
+      if (status === REBOOT_STATUS) {
+        setImmediate(boot);
+        return;
+      }
+      term.leave();
+      process.exitCode = status;
+      // Let pending stdout drain, then leave even if the guest left timers behind.
+      setImmediate(() => process.exit(status));
+    },
+  });
+  const boot = (): void => {
+    kernel = new Kernel(platform, config);
+    kernel.boot();
+  };
+  term.enter(
+    (b) => kernel.consoleInput(b),
+    () => kernel.hostSignal('SIGQUIT'),
+  );
+  process.on('SIGTERM', () => kernel.hostSignal('SIGTERM'));
+  process.on('SIGINT', () => kernel.hostSignal('SIGINT'));
+  boot();
+}
+
+main();
