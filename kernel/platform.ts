@@ -5,7 +5,12 @@
 
 /** Console: bytes out to the terminal, bytes in via Kernel.consoleInput(). */
 export interface ConsoleDevice {
-  write(bytes: Uint8Array): void;
+  /**
+   * fromKernel is true for kernel messages (kprintf: boot log, panics,
+   * shutdown lines), false/absent for bytes a program wrote to the console tty,
+   * so a host can route or colour them apart.
+   */
+  write(bytes: Uint8Array, fromKernel?: boolean): void;
   /** Terminal size in cells, if the host knows it. */
   size?(): { rows: number; cols: number };
 }

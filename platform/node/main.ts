@@ -6,6 +6,7 @@ import { parseCmdline, checkCpulock, CmdlineError, USAGE, EX_USAGE } from '../..
 import type { BootConfig } from '../../kernel/kern/bootconfig.ts';
 import { Kernel } from '../../kernel/kern/init_main.ts';
 import { makeNodePlatform } from './host.ts';
+import { Pidfile, PidfileError, EX_SOFTWARE } from './pidfile.ts';
 import * as os from 'node:os';
 
 /* The real vkernel exits with 32 on reboot so a supervisor restarts it; we reboot in-process. */
@@ -63,8 +64,20 @@ class Terminal {
   }
 }
 
-function main(): void {
+async function lockPidfile(path: string | undefined): Promise<Pidfile | null> {
+  if (!path) return null;
+  try {
+    return await Pidfile.acquire(path);
+  } catch (e) {
+    if (!(e instanceof PidfileError)) throw e;
+    process.stderr.write(`vkernel: ${e.message}\n`);
+    process.exit(EX_SOFTWARE);
+  }
+}
+
+async function main(): Promise<void> {
   const config = parse(process.argv.slice(2));
+  const pidfile = await lockPidfile(config.pidfile);
   const term = new Terminal();
   let kernel: Kernel;
   const platform = makeNodePlatform({
@@ -75,6 +88,7 @@ function main(): void {
         return;
       }
       term.leave();
+      pidfile?.release();
       process.exitCode = status;
       // Let pending stdout drain, then leave even if the guest left timers behind.
       setImmediate(() => process.exit(status));
@@ -93,4 +107,4 @@ function main(): void {
   boot();
 }
 
-main();
+await main();

@@ -1,0 +1,171 @@
+/*
+ * The code cache of one vCPU: compiled blocks and regions keyed by PHYSICAL
+ * address (frame, halfword offset), so shared text such as libc is decoded and
+ * compiled once for every process that maps it.
+ *
+ * A frame's code is dropped when the frame is written (a store by the engine
+ * to a frame with codePage set, or mem.noteWrite by the kernel) and on FENCE.I.
+ * mem.codePage has one bit per vCPU (id & 7) so each knows whose code a frame holds.
+ */
+import type { PhysMem } from '../vm/physmem.ts';
+import { decode, insnLength, type Insn } from './decode.ts';
+import { compileBlock, compileRegion, endsBlock, successors, HOT_DISPATCHES, type BasicBlock, type Block } from './compile.ts';
+import { fpuMissing } from './fpcall.ts';
+
+/* Long enough for V8 to optimize across instructions, short enough to compile fast. */
+const MAX_BLOCK_INSNS = 64;
+/* Bounds on a region, to keep its compile time small. */
+const MAX_REGION_INSNS = 256;
+const MAX_REGION_BLOCKS = 32;
+/* Dispatches after which a block counts as taken when a region is formed. */
+const MIN_RUNS = 4;
+
+/** A block for a 32-bit instruction whose halves lie in two frames (RVC code at offset 4094). */
+interface Straddle {
+  block: Block;
+  pa2: number;
+}
+
+export class CodeCache {
+  private readonly frames: (Block[] | undefined)[];
+  private readonly codeFrames = new Set<number>();
+  private readonly straddles = new Map<number, Straddle>();
+
+  /**
+   * @param onNewCodeFrame called when frame ppn first holds code of any vCPU, so
+   *   write-TLB entries for it can be evicted everywhere.
+   */
+  constructor(
+    private readonly mem: PhysMem,
+    private readonly codeBit: number,
+    private readonly env: readonly unknown[],
+    private readonly onNewCodeFrame: (ppn: number) => void,
+  ) {
+    this.frames = new Array<Block[] | undefined>(mem.npages);
+  }
+
+  get(pa: number): Block | undefined {
+    const page = this.frames[pa >>> 12];
+    return page === undefined ? undefined : page[(pa & 4095) >>> 1];
+  }
+
+  /** True if the instruction at pa continues into the next page. */
+  straddles4094(pa: number): boolean {
+    return (pa & 4095) === 4094 && insnLength(this.mem.u16[pa >>> 1]) === 4;
+  }
+
+  /** Compile (first tier) the block at pa, which must not straddle pages. */
+  compile(pa: number): Block {
+    const bb = this.decodeBlock(pa - (pa & 4095), pa & 4095);
+    if (bb === null) throw new Error('codecache: block straddles a page');
+    return this.store(pa, compileBlock(bb, this.env));
+  }
+
+  /**
+   * Replace the block at pa by a region: it and the blocks of its page reachable
+   * from it by direct branches that have already run (have code here). Paths
+   * never taken stay out, so V8 has type feedback for all of the region.
+   */
+  promote(pa: number): Block {
+    const page = pa - (pa & 4095);
+    const blocks = new Map<number, BasicBlock>();
+    const todo = [pa & 4095];
+    let insns = 0;
+    while (todo.length > 0 && blocks.size < MAX_REGION_BLOCKS && insns < MAX_REGION_INSNS) {
+      const off = todo.shift() as number;
+      if (blocks.has(off) || (blocks.size > 0 && !this.ran(page + off))) continue;
+      const bb = this.decodeBlock(page, off);
+      if (bb === null) continue;
+      blocks.set(off, bb);
+      insns += bb.insns.length;
+      for (const s of successors(bb)) if (!blocks.has(s)) todo.push(s);
+    }
+    return this.store(pa, compileRegion(pa & 4095, blocks, this.env));
+  }
+
+  /** True if code at pa has been dispatched a few times (or is part of a region already). */
+  private ran(pa: number): boolean {
+    const b = this.get(pa);
+    return b !== undefined && (b.heat < 0 || b.heat <= HOT_DISPATCHES - MIN_RUNS);
+  }
+
+  /** The block of the one instruction at pa whose upper half is at pa2 (another frame). */
+  straddle(pa: number, pa2: number): Block {
+    const known = this.straddles.get(pa);
+    if (known !== undefined && known.pa2 === pa2) return known.block;
+    const d = decodeChecked(this.mem.u16[pa >>> 1] | (this.mem.u16[pa2 >>> 1] << 16));
+    const block = compileBlock({ start: 4094, insns: [d], offs: [4094], end: 4098 }, this.env);
+    block.heat = -1;
+    this.mark(pa >>> 12);
+    this.mark(pa2 >>> 12);
+    this.straddles.set(pa, { block, pa2 });
+    return block;
+  }
+
+  /** Forget the code compiled from frame ppn. */
+  dropFrame(ppn: number): boolean {
+    if (!this.codeFrames.has(ppn)) return false;
+    this.frames[ppn] = undefined;
+    this.codeFrames.delete(ppn);
+    this.mem.codePage[ppn] &= ~this.codeBit;
+    for (const [pa, s] of this.straddles) {
+      if (pa >>> 12 === ppn || s.pa2 >>> 12 === ppn) this.straddles.delete(pa);
+    }
+    return true;
+  }
+
+  dropAll(): void {
+    for (const ppn of [...this.codeFrames]) this.dropFrame(ppn);
+    this.straddles.clear();
+  }
+
+  private store(pa: number, b: Block): Block {
+    const ppn = pa >>> 12;
+    this.mark(ppn);
+    let page = this.frames[ppn];
+    if (page === undefined) {
+      page = new Array<Block>(2048);
+      this.frames[ppn] = page;
+    }
+    page[(pa & 4095) >>> 1] = b;
+    return b;
+  }
+
+  private mark(ppn: number): void {
+    const cp = this.mem.codePage;
+    if ((cp[ppn] & this.codeBit) !== 0) return;
+    if (cp[ppn] === 0) this.onNewCodeFrame(ppn);
+    cp[ppn] |= this.codeBit;
+    this.codeFrames.add(ppn);
+  }
+
+  /**
+   * Decode the basic block at offset `start` of the frame at physical `page`:
+   * up to a control transfer, MAX_BLOCK_INSNS, the page end, or an instruction
+   * that straddles into the next page (null if that is the first one).
+   */
+  private decodeBlock(page: number, start: number): BasicBlock | null {
+    const u16 = this.mem.u16;
+    const insns: Insn[] = [];
+    const offs: number[] = [];
+    let off = start;
+    while (off < 4096 && insns.length < MAX_BLOCK_INSNS) {
+      const p0 = u16[(page + off) >>> 1];
+      const len = insnLength(p0);
+      if (len === 4 && off === 4094) break;
+      const d = decodeChecked(len === 4 ? p0 | (u16[(page + off + 2) >>> 1] << 16) : p0);
+      insns.push(d);
+      offs.push(off);
+      off += len;
+      if (endsBlock(d.op)) break;
+    }
+    return insns.length === 0 ? null : { start, insns, offs, end: off };
+  }
+}
+
+/** Decode, turning FP instructions fpu.ts does not (yet) implement into illegal ones. */
+function decodeChecked(raw: number): Insn {
+  const d = decode(raw);
+  if (fpuMissing(d.op)) d.op = 'illegal';
+  return d;
+}

@@ -1,0 +1,183 @@
+/*
+ * A vCPU: runs user-mode RV64GC code of the thread whose registers are in ctx,
+ * over the Sv39 page tables rooted at setPageTable(), until the budget is
+ * spent or something needs the kernel (ecall, fault, illegal, ebreak).
+ *
+ * Code is decoded once and compiled per basic block, hot blocks again as
+ * regions (compile.ts), cached by physical address (codecache.ts). The
+ * dispatcher below finds the code for a virtual pc through a jump cache, calls
+ * it, and counts retired instructions against the budget.
+ */
+import { CpuContext } from './context.ts';
+import type { PhysMem } from '../vm/physmem.ts';
+import { Access, Stop } from './stop.ts';
+import { TLB_MASK } from './tlb.ts';
+import { Mmu, TRAP } from './mmu.ts';
+import type { Block } from './compile.ts';
+import { CodeCache } from './codecache.ts';
+import { fpuEnv } from './fpcall.ts';
+import { execCsr, type CsrHost } from './csr.ts';
+import { execAmo } from './amo.ts';
+import * as alu from './alu.ts';
+
+export { Stop, Access } from './stop.ts';
+
+const ALU = { ...alu };
+
+const JC_SIZE = 4096;
+const JC_MASK = JC_SIZE - 1;
+
+/* Every vCPU over a memory, so a frame that becomes code leaves all their write TLBs. */
+const cpusOf = new WeakMap<PhysMem, Cpu[]>();
+
+export class Cpu extends Mmu implements CsrHost {
+  readonly ctx = new CpuContext();
+  /** Retired instructions, monotonic. */
+  instret = 0;
+  /** rdtime: ticks of 10 MHz, like qemu's virt board. The kernel supplies its clock. */
+  timeSource: () => number = () => Math.floor(Date.now() * 10000);
+
+  /** Instructions retired by the last compiled-code call (set by the code). */
+  n = 0;
+
+  /* Jump cache: virtual pc → code, direct-mapped by (pc >> 1); flushed with the TLB. */
+  private readonly jTag = new Float64Array(JC_SIZE).fill(-1);
+  private readonly jBlock = new Array<Block | null>(JC_SIZE).fill(null);
+  private readonly cache: CodeCache;
+
+  constructor(mem: PhysMem, readonly id: number) {
+    super(mem);
+    const t = this.tlb;
+    const env = [this, this.ctx.x, this.ctx.f, this.ctx, mem.u8, mem.i8, mem.u16, mem.i16, mem.i32,
+      t.rTag, t.rDelta, t.wTag, t.wDelta, ALU, fpuEnv()];
+    this.cache = new CodeCache(mem, 1 << (id & 7), env, (ppn) => {
+      for (const cpu of cpusOf.get(mem) ?? []) cpu.tlb.evictWritable(ppn);
+    });
+    const prev = mem.onCodeWrite;
+    mem.onCodeWrite = (ppn: number): void => {
+      prev(ppn);
+      if (this.cache.dropFrame(ppn)) this.jTag.fill(-1);
+    };
+    const list = cpusOf.get(mem) ?? [];
+    list.push(this);
+    cpusOf.set(mem, list);
+  }
+
+  setPageTable(rootPpn: number): void {
+    this.root = rootPpn;
+    this.flushTlb();
+  }
+
+  flushTlb(): void {
+    this.tlb.flush();
+    this.jTag.fill(-1);
+  }
+
+  /** Execute about `budget` instructions; stops early at a trap. Always stops at a block boundary. */
+  run(budget: number): Stop {
+    const ctx = this.ctx;
+    const jTag = this.jTag, jBlock = this.jBlock;
+    const start = this.instret;
+    let pc = ctx.pc;
+    let left = budget;
+    let b: Block | null = null;
+    try {
+      while (left > 0) {
+        const h = (pc >>> 1) & JC_MASK;
+        b = jTag[h] === pc ? jBlock[h] : this.lookup(pc, h);
+        if (b === null) break;
+        if (b.flags !== 0) this.instret = start + budget - left;
+        const next = b.fn(pc, left);
+        if (next < 0) break;
+        left -= this.n;
+        if (--b.heat === 0) this.promote(pc, h);
+        pc = next;
+      }
+    } catch (e) {
+      if (e !== TRAP || b === null) throw e;
+    }
+    this.instret = start + budget - left;
+    if (b === null) {
+      ctx.pc = pc;
+      return Stop.FAULT; // instruction fetch; fetchPa recorded it
+    }
+    if (this.stopCode !== Stop.BUDGET) return this.trapped(pc);
+    ctx.pc = pc;
+    return Stop.BUDGET;
+  }
+
+  /** After a trap in the code entered at pc: retire what ran and point pc at the instruction. */
+  private trapped(pc: number): Stop {
+    const k = this.stopK;
+    const code = this.stopCode;
+    this.instret += Math.floor(k / 4096);
+    this.ctx.pc = pc - (pc & 4095) + (k & 4095);
+    this.stopCode = Stop.BUDGET;
+    return code;
+  }
+
+  /* ----------------------------------------------------- helpers for compiled code */
+
+  counter(k: number): number {
+    return this.instret + Math.floor(k / 4096);
+  }
+
+  time(): number {
+    return this.timeSource();
+  }
+
+  csr(raw: number, k: number): void {
+    execCsr(this, raw, k);
+  }
+
+  amo(raw: number, k: number): void {
+    execAmo(this, this.ctx, raw, k);
+  }
+
+  /** FENCE.I: forget all compiled code. */
+  flushCode(): void {
+    this.cache.dropAll();
+    this.jTag.fill(-1);
+  }
+
+  /* ----------------------------------------------------------- finding code */
+
+  /** The code at virtual pc, remembered in the jump cache at h; null (fault recorded) if not executable. */
+  private lookup(pc: number, h: number): Block | null {
+    const pa = this.fetchPa(pc);
+    if (pa < 0) return null;
+    let b = this.cache.get(pa);
+    if (b === undefined) {
+      if (this.cache.straddles4094(pa)) {
+        const pa2 = this.fetchPa(pc + 2);
+        return pa2 < 0 ? null : this.cache.straddle(pa, pa2); // not jump-cached: pa2 is rechecked
+      }
+      b = this.cache.compile(pa);
+    }
+    this.jTag[h] = pc;
+    this.jBlock[h] = b;
+    return b;
+  }
+
+  /** The hot code at pc becomes a region. */
+  private promote(pc: number, h: number): void {
+    const pa = this.fetchPa(pc);
+    if (pa < 0) return;
+    const b = this.cache.promote(pa);
+    this.jTag[h] = pc;
+    this.jBlock[h] = b;
+  }
+
+  /** Physical address for an instruction fetch at va, or -1 with the fault recorded. */
+  private fetchPa(va: number): number {
+    const t = this.tlb;
+    const i = (va >>> 12) & TLB_MASK;
+    if (t.xTag[i] === va - (va & 4095)) return va + t.xDelta[i];
+    const pa = this.translate(va, Access.EXEC);
+    if (pa < 0) {
+      this.faultAddr = va;
+      this.faultAccess = Access.EXEC;
+    }
+    return pa;
+  }
+}

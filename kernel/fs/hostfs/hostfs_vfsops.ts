@@ -1,0 +1,99 @@
+/*
+ * hostfs: a read-only view of a host directory (Node's bin/vkernel), the
+ * root file system when booted with -e vfs.root.mountfrom=hostfs:/abs/dir.
+ * A test directory rarely carries /dev, /proc or /tmp, so the root shows
+ * empty stand-in directories for those names: something to mount devfs,
+ * procfs and a tmpfs on.
+ */
+import { ENOENT, SysError } from '../../kern/errno.ts';
+import type { HostFs } from '../../platform.ts';
+import type { PageAllocator } from '../../vm/vm_page.ts';
+import { HOSTFS_MAGIC, Mount, ST_RDONLY, type StatFs } from '../../vfs/vfs_mount.ts';
+import { VDIR, Vnode, type DirEntry, type Vattr } from '../../vfs/vnode.ts';
+import { nanotime } from '../../vfs/vfs_time.ts';
+import { HostVnode } from './hostfs_vnops.ts';
+
+export const HOSTFS_SYNTHETIC_DIRS = ['dev', 'proc', 'tmp'];
+
+/** An empty directory in the root that the host tree does not have. */
+class SyntheticDir extends Vnode {
+  private readonly time = nanotime();
+  constructor(mp: HostfsMount, readonly name: string, private readonly ino: number) {
+    super(mp, VDIR);
+  }
+  getattr(): Vattr {
+    const t = this.time;
+    return {
+      type: VDIR, mode: this.name === 'tmp' ? 0o1777 : 0o755, nlink: 2, uid: 0, gid: 0, size: 0,
+      blocks: 0, blksize: 4096, ino: this.ino, fsid: this.mount.fsid, rdev: 0,
+      atime: t, mtime: t, ctime: t, btime: t,
+    };
+  }
+  override lookup(name: string): Vnode {
+    if (name === '..') return this.mount.root();
+    throw new SysError(ENOENT);
+  }
+  override readdir(cookie: number, max: number): DirEntry[] {
+    const all: DirEntry[] = [
+      { name: '.', ino: this.ino, type: VDIR, cookie: 1 },
+      { name: '..', ino: 2, type: VDIR, cookie: 2 },
+    ];
+    return all.slice(cookie, cookie + max);
+  }
+}
+
+export class HostfsMount extends Mount {
+  readonly fsType = 'hostfs';
+  readonly from: string;
+  private readonly vnodes = new Map<string, HostVnode>();
+  private readonly synth = new Map<string, SyntheticDir>();
+  private readonly rootVp: HostVnode;
+
+  constructor(readonly host: HostFs, hostDir: string, readonly pages: PageAllocator, syntheticDirs = HOSTFS_SYNTHETIC_DIRS) {
+    super();
+    this.flags |= ST_RDONLY;
+    this.from = `hostfs:${hostDir}`;
+    const st = host.stat('');
+    if (!st || st.type !== 'dir') throw new SysError(ENOENT);
+    this.rootVp = new HostVnode(this, '', st);
+    this.vnodes.set('', this.rootVp);
+    let ino = 0x7fff0000;
+    for (const name of syntheticDirs) {
+      if (!host.stat(name)) this.synth.set(name, new SyntheticDir(this, name, ino++));
+    }
+  }
+
+  root(): Vnode {
+    return this.rootVp;
+  }
+
+  /** The vnode of a host path (Unicode, relative), or null if the host has nothing there. */
+  vnodeAt(path: string): HostVnode | null {
+    let vp = this.vnodes.get(path);
+    if (vp) return vp;
+    const st = this.host.stat(path);
+    if (!st || st.type === 'other') return null;
+    vp = new HostVnode(this, path, st);
+    this.vnodes.set(path, vp);
+    return vp;
+  }
+
+  synthetic(name: string): Vnode | null {
+    return this.synth.get(name) ?? null;
+  }
+
+  syntheticNames(): string[] {
+    return [...this.synth.keys()];
+  }
+
+  statfs(): StatFs {
+    return {
+      type: HOSTFS_MAGIC, bsize: 4096, frsize: 4096, blocks: 0, bfree: 0, bavail: 0, files: 0,
+      ffree: 0, namelen: 255, flags: this.flags,
+    };
+  }
+
+  override unmount(): void {
+    for (const vp of this.vnodes.values()) vp.inactive();
+  }
+}

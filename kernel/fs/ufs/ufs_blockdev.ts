@@ -1,0 +1,51 @@
+/*
+ * The block device a UFS volume sits on. The kernel's buffer cache will
+ * implement it later; read may then throw a SleepRequest on a cache miss,
+ * which is why the volume stages its writes per operation (ufs_txn.ts) and
+ * only hands them to write() once the operation can no longer sleep.
+ *
+ * Offsets and lengths are bytes; callers keep them DEV_BSIZE (512) aligned.
+ */
+export interface BlockDev {
+  readonly size: number;
+  read(offset: number, into: Uint8Array): void;
+  write(offset: number, data: Uint8Array): void;
+}
+
+/** A disk image held in memory: tests, makefs, the browser's "new disk". */
+export class MemBlockDev implements BlockDev {
+  readonly bytes: Uint8Array;
+
+  constructor(sizeOrBytes: number | Uint8Array) {
+    this.bytes = typeof sizeOrBytes === 'number' ? new Uint8Array(sizeOrBytes) : sizeOrBytes;
+  }
+
+  get size(): number {
+    return this.bytes.length;
+  }
+
+  read(offset: number, into: Uint8Array): void {
+    if (offset < 0 || offset + into.length > this.bytes.length) throw new RangeError('read past end of device');
+    into.set(this.bytes.subarray(offset, offset + into.length));
+  }
+
+  write(offset: number, data: Uint8Array): void {
+    if (offset < 0 || offset + data.length > this.bytes.length) throw new RangeError('write past end of device');
+    this.bytes.set(data, offset);
+  }
+}
+
+/** A window of another device: a slice or a disklabel partition. */
+export class SubBlockDev implements BlockDev {
+  constructor(readonly parent: BlockDev, readonly base: number, readonly size: number) {}
+
+  read(offset: number, into: Uint8Array): void {
+    if (offset < 0 || offset + into.length > this.size) throw new RangeError('read past end of partition');
+    this.parent.read(this.base + offset, into);
+  }
+
+  write(offset: number, data: Uint8Array): void {
+    if (offset < 0 || offset + data.length > this.size) throw new RangeError('write past end of partition');
+    this.parent.write(this.base + offset, data);
+  }
+}
