@@ -10,7 +10,7 @@
  *
  *   CORPUS_FILTER=regex     only programs whose name matches
  *   CORPUS_VARIANTS=regex   only variants that match (e.g. static-O2)
- *   CORPUS_TIMEOUT=ms       per run under bin/vkernel (default 120000)
+ *   CORPUS_TIMEOUT=ms       per run under bin/vkernel (default 60000)
  *   CORPUS_UPDATE=1         rewrite the expected outputs from qemu
  *   CORPUS_QEMU_ONLY=1      do not run bin/vkernel
  */
@@ -25,7 +25,7 @@ const filter = process.env.CORPUS_FILTER ? new RegExp(process.env.CORPUS_FILTER)
 const variantFilter = process.env.CORPUS_VARIANTS ? new RegExp(process.env.CORPUS_VARIANTS) : undefined;
 const update = process.env.CORPUS_UPDATE === '1';
 const QEMU_TIMEOUT = 60_000;
-const OURS_TIMEOUT = Number(process.env.CORPUS_TIMEOUT ?? 120_000);
+const OURS_TIMEOUT = Number(process.env.CORPUS_TIMEOUT ?? 60_000);
 const EXPECTED = join(CORPUS_SRC, 'expected');
 
 const programs = listPrograms().filter((p) => !filter || filter.test(p.name));
@@ -88,33 +88,48 @@ after(() => {
 
 for (const p of programs) {
   describe(`corpus ${p.name}`, { concurrency: 2 }, () => {
-    const qemuOut = new Map<Variant, RunResult>();
+    // Each variant's qemu result, awaited by its vkernel test (they may run concurrently).
+    const qemuOut = new Map<Variant, { promise: Promise<RunResult | undefined>; resolve: (r: RunResult | undefined) => void }>();
+    for (const v of variants) {
+      let resolve!: (r: RunResult | undefined) => void;
+      const promise = new Promise<RunResult | undefined>((res) => { resolve = res; });
+      qemuOut.set(v, { promise, resolve });
+    }
+
+    /** Run under qemu, check the verdict lines, the status and the recorded output. */
+    async function qemuSide(t: { skip: (m: string) => void; diagnostic: (m: string) => void }, v: Variant): Promise<void> {
+      const failed = buildErrors.filter((e) => e.startsWith(`${p.name}.${v}:`));
+      assert.equal(failed.length, 0, failed.join('\n'));
+      if (p.tags.has('exec') && !qemuExecSupported()) {
+        t.skip('needs execve of riscv64 binaries under qemu: no private binfmt_misc here (Linux >= 6.7, unshare)');
+        return;
+      }
+      const r = await runQemu(p, v, QEMU_TIMEOUT);
+      qemuOut.get(v)!.resolve(r);
+      const fails = r.stdout.split('\n').filter((l) => l.startsWith('FAIL'));
+      assert.ok(!r.timedOut, `timed out after ${QEMU_TIMEOUT} ms\n${r.stdout}`);
+      assert.deepEqual(fails, [], `the program reports failures under qemu:\n${fails.join('\n')}`);
+      assert.equal(r.status, 0, `exit status ${statusText(r)} under qemu\n${r.stderr}`);
+      const want = readExpected(p);
+      if (update) {
+        if (want !== r.stdout) {
+          mkdirSync(EXPECTED, { recursive: true });
+          writeFileSync(expectedPath(p), r.stdout);
+          t.diagnostic(`wrote ${expectedPath(p)}`);
+        }
+        return;
+      }
+      assert.ok(want !== undefined, `no ${expectedPath(p)}: run with CORPUS_UPDATE=1 to record qemu's output`);
+      assert.ok(want === r.stdout, `qemu output differs from expected/${p.name}.out:\n${diff(want, r.stdout)}`);
+    }
 
     for (const v of variants) {
       test(`${p.name}.${v} under qemu-riscv64`, async (t) => {
-        const failed = buildErrors.filter((e) => e.startsWith(`${p.name}.${v}:`));
-        assert.equal(failed.length, 0, failed.join('\n'));
-        if (p.tags.has('exec') && !qemuExecSupported()) {
-          t.skip('needs execve of riscv64 binaries under qemu: no private binfmt_misc here (Linux >= 6.7, unshare)');
-          return;
+        try {
+          await qemuSide(t, v);
+        } finally {
+          qemuOut.get(v)!.resolve(undefined);	// no-op if already resolved with the result
         }
-        const r = await runQemu(p, v, QEMU_TIMEOUT);
-        qemuOut.set(v, r);
-        const fails = r.stdout.split('\n').filter((l) => l.startsWith('FAIL'));
-        assert.ok(!r.timedOut, `timed out after ${QEMU_TIMEOUT} ms\n${r.stdout}`);
-        assert.deepEqual(fails, [], `the program reports failures under qemu:\n${fails.join('\n')}`);
-        assert.equal(r.status, 0, `exit status ${statusText(r)} under qemu\n${r.stderr}`);
-        const want = readExpected(p);
-        if (update) {
-          if (want !== r.stdout) {
-            mkdirSync(EXPECTED, { recursive: true });
-            writeFileSync(expectedPath(p), r.stdout);
-            t.diagnostic(`wrote ${expectedPath(p)}`);
-          }
-          return;
-        }
-        assert.ok(want !== undefined, `no ${expectedPath(p)}: run with CORPUS_UPDATE=1 to record qemu's output`);
-        assert.ok(want === r.stdout, `qemu output differs from expected/${p.name}.out:\n${diff(want, r.stdout)}`);
       });
 
       test(`${p.name}.${v} under bin/vkernel`, async (t) => {
@@ -125,7 +140,7 @@ for (const p of programs) {
         const failed = buildErrors.filter((e) => e.startsWith(`${p.name}.${v}:`));
         assert.equal(failed.length, 0, failed.join('\n'));
         // The oracle: this run's qemu output, else the recorded one (status 0).
-        const q = qemuOut.get(v);
+        const q = await qemuOut.get(v)!.promise;
         const want = q?.stdout ?? readExpected(p);
         const wantStatus = q?.status ?? 0;
         assert.ok(want !== undefined, 'no qemu output and no expected file to compare with');

@@ -75,7 +75,9 @@ function buildSized(dir: string, o: MakefsOptions, fsBytes: number): Uint8Array 
   const vol = UfsVolume.mount(fsdev, { clock: () => t * 1000 });
   const links = new Map<string, number>();
   copyDir(vol, vol.root, dir, o.epoch, links);
-  setTimes(vol, vol.root, lstatSync(dir).mtimeMs, o.epoch);
+  const rootSt = lstatSync(dir);
+  vol.setattr(vol.root, { mode: rootSt.mode & 0o7777 });
+  setTimes(vol, vol.root, rootSt.mtimeMs, o.epoch);
   vol.unmount();
   return disk.bytes;
 }

@@ -9,16 +9,22 @@
  */
 import type { PhysMem } from '../vm/physmem.ts';
 import { decode, insnLength, type Insn } from './decode.ts';
-import { compileBlock, compileRegion, endsBlock, successors, HOT_DISPATCHES, type BasicBlock, type Block } from './compile.ts';
+import { compileBlock, compileRegion, endsBlock, successors, HOT_DISPATCHES, type BasicBlock, type Block, type BlockFn } from './compile.ts';
 import { fpuMissing } from './fpcall.ts';
 
 /* Long enough for V8 to optimize across instructions, short enough to compile fast. */
 const MAX_BLOCK_INSNS = 64;
 /* Bounds on a region, to keep its compile time small. */
-const MAX_REGION_INSNS = 256;
-const MAX_REGION_BLOCKS = 32;
+const MAX_REGION_INSNS = 128;
+const MAX_REGION_BLOCKS = 16;
 /* Dispatches after which a block counts as taken when a region is formed. */
 const MIN_RUNS = 4;
+
+/**
+ * How code moves through the tiers. Tests run the ISA suite under each:
+ * 'interp' never compiles (and never promotes), 'compile' never interprets.
+ */
+export type Tiering = 'auto' | 'interp' | 'compile';
 
 /** A block for a 32-bit instruction whose halves lie in two frames (RVC code at offset 4094). */
 interface Straddle {
@@ -40,6 +46,8 @@ export class CodeCache {
     private readonly codeBit: number,
     private readonly env: readonly unknown[],
     private readonly onNewCodeFrame: (ppn: number) => void,
+    private readonly interpret: (bb: BasicBlock) => BlockFn | null,
+    private readonly tiering: Tiering = 'auto',
   ) {
     this.frames = new Array<Block[] | undefined>(mem.npages);
   }
@@ -54,11 +62,16 @@ export class CodeCache {
     return (pa & 4095) === 4094 && insnLength(this.mem.u16[pa >>> 1]) === 4;
   }
 
-  /** Compile (first tier) the block at pa, which must not straddle pages. */
+  /**
+   * Code for the block at pa (which must not straddle pages): the interpreter
+   * for cold code where it covers the block, else compiled straight away.
+   */
   compile(pa: number): Block {
     const bb = this.decodeBlock(pa - (pa & 4095), pa & 4095);
     if (bb === null) throw new Error('codecache: block straddles a page');
-    return this.store(pa, compileBlock(bb, this.env));
+    const fn = this.tiering === 'compile' ? null : this.interpret(bb);
+    if (fn === null) return this.store(pa, compileBlock(bb, this.env));
+    return this.store(pa, { fn, flags: 0, heat: this.tiering === 'interp' ? -1 : HOT_DISPATCHES });
   }
 
   /**

@@ -2,25 +2,32 @@
  * Block compiler: decoded basic blocks → JS functions built with `new Function`,
  * so V8 optimizes hot guest code like any hot JS.
  *
- * Two tiers. A block seen for the first time compiles alone (straight code, cheap
- * to parse). Once it has been dispatched HOT_DISPATCHES times, its address gets a
- * region instead: every block of the same page reachable from it by direct
- * branches and jumps, in one function that moves between them with a switch in
- * a loop. Loops inside a page then run without returning to the dispatcher.
+ * Cold blocks are interpreted (interp.ts); a block the interpreter does not
+ * cover (FP arithmetic, CSRs, atomics, FENCE.I) compiles alone, as straight
+ * code that is cheap to parse. Once a block has been dispatched HOT_DISPATCHES
+ * times, its address gets a region instead: the blocks of the same page
+ * reachable from it by direct branches and jumps that have already run, in one
+ * function that moves between them with a switch in a loop, registers in JS
+ * locals when the region has a loop. Loops inside a page then run without
+ * returning to the dispatcher.
  *
  * A compiled function is `(pc, left) => nextPc`:
- *  - pc is the virtual address it was entered at. Code is cached by physical
+ *  - pc is the virtual address it was entered at, as an int32 (va | 0): the
+ *    dispatcher keeps pcs in int32 form so that addresses above 2 GiB (shared
+ *    libraries, the stack) stay small integers instead of heap numbers. Code is cached by physical
  *    address and a frame of shared text (libc) may sit at different virtual
  *    addresses in different processes, so everything pc-relative (auipc, links,
  *    branch targets) is computed from `base`, the virtual page address.
  *  - left is the remaining budget: a region leaves when it has run that many.
- *  - it sets c.n to the instructions retired and returns the next pc; or it
+ *  - it sets c.n to the instructions retired and returns the next pc (int32);
+ *    or -3 after a jump beyond 4 GiB (Cpu.badJump); or it
  *    returns -1 after a trap (ecall, ebreak, illegal) recorded in c.stopCode,
  *    c.stopK, c.faultInsn. Faults in slow paths are thrown (mmu.ts). stopK
  *    packs (instructions retired) * 4096 + (page offset of the trapping insn).
  */
 import type { Insn } from './decode.ts';
-import { emitInsn, endsBlock, isBranch, type Flow, type Site } from './emit.ts';
+import { emitInsn, endsBlock, ipc, isBranch, type Flow, type Site } from './emit.ts';
+import { RELOAD, SYNC } from './regsync.ts';
 
 export { endsBlock, isBranch } from './emit.ts';
 
@@ -47,7 +54,7 @@ export interface Block {
 /** The code reads a counter CSR: Cpu.instret must be exact when it is entered. */
 export const BLOCK_SYNC = 1;
 
-export const HOT_DISPATCHES = 64;
+export const HOT_DISPATCHES = 128;
 
 /** Names the generated code closes over, in the order the Cpu passes their values. */
 export const ENV_NAMES = ['c', 'x', 'f', 'ctx', 'u8', 'i8', 'u16', 'i16', 'i32', 'rT', 'rD', 'wT', 'wD', 'A', 'F'] as const;
@@ -63,7 +70,7 @@ function needsSync(blocks: Iterable<BasicBlock>): number {
 function blockBody(bb: BasicBlock): string {
   const len = bb.insns.length;
   const flow: Flow = {
-    goto: (off) => flow.leave(`base + ${off}`),
+    goto: (off) => flow.leave(ipc(off)),
     leave: (target) => `{ c.n = ${len}; return ${target}; }`,
   };
   let code = LOCALS + `const base = pc - ${bb.start};\n`;
@@ -73,11 +80,35 @@ function blockBody(bb: BasicBlock): string {
   });
   const last = bb.insns[len - 1];
   if (!isTerminated(last)) code += flow.goto(bb.end) + '\n';
-  return code;
+  return code.replaceAll(SYNC, '').replaceAll(RELOAD, '');
 }
 
 function isTerminated(d: Insn): boolean {
   return endsBlock(d.op);
+}
+
+/* Where a region leaves: the locals holding written registers go back to x. */
+const WRITE_BACK = '/*W*/';
+
+/**
+ * Registers in JS locals: x[N] → xN (loaded on entry), written ones stored back
+ * at every exit and around calls that need the register file (regsync.ts).
+ */
+function localize(body: string): string {
+  const used = new Set<number>();
+  const written = new Set<number>();
+  for (const m of body.matchAll(/(?<![\w.])x\[(\d+)\] = (?!=)/g)) written.add(Number(m[1]));
+  const code = body.replace(/(?<![\w.])x\[(\d+)\]/g, (_, n: string) => {
+    used.add(Number(n));
+    return `x${n}`;
+  });
+  const regs = [...used].sort((a, b) => a - b);
+  const wr = [...written].sort((a, b) => a - b);
+  const load = regs.length ? `let ${regs.map((r) => `x${r} = x[${r}]`).join(', ')};\n` : '';
+  return load + code
+    .replaceAll(SYNC, wr.map((r) => `x[${r}] = x${r}, `).join(''))
+    .replaceAll(RELOAD, regs.map((r) => `x${r} = x[${r}];`).join(' '))
+    .replaceAll(WRITE_BACK, wr.map((r) => `x[${r}] = x${r};`).join(' '));
 }
 
 /** The code of a region: the blocks (keyed by start offset) in a switch, entered at `entry`. */
@@ -87,9 +118,9 @@ function regionBody(entry: number, blocks: Map<number, BasicBlock>): string {
     const len = bb.insns.length;
     const flow: Flow = {
       goto: (off) => blocks.has(off)
-        ? `{ n += ${len}; o = ${off}; if (n < left) continue; c.n = n; return base + ${off}; }`
-        : flow.leave(`base + ${off}`),
-      leave: (target) => `{ c.n = n + ${len}; return ${target}; }`,
+        ? `{ n += ${len}; o = ${off}; if (n < left) continue; c.n = n; ${WRITE_BACK} return ${ipc(off)}; }`
+        : flow.leave(ipc(off)),
+      leave: (target) => `{ c.n = n + ${len}; ${WRITE_BACK} return ${target}; }`,
     };
     let code = '';
     bb.insns.forEach((d, idx) => {
@@ -99,8 +130,18 @@ function regionBody(entry: number, blocks: Map<number, BasicBlock>): string {
     if (!isTerminated(bb.insns[len - 1])) code += flow.goto(bb.end) + '\n';
     cases += `case ${bb.start}: {\n${code}}\n`;
   }
+  const body = `for (;;) {\nswitch (o) {\n${cases}default: c.n = n; ${WRITE_BACK} return (base + o) | 0;\n}\n}\n`;
+  // Loading and storing the registers pays off in loops; code between calls runs too briefly.
   return LOCALS + `let n = 0, o = ${entry};\nconst base = pc - ${entry};\n` +
-    `for (;;) {\nswitch (o) {\n${cases}default: c.n = n; return base + o;\n}\n}\n`;
+    (hasLoop(blocks) ? localize(body) : body.replaceAll(SYNC, '').replaceAll(RELOAD, '').replaceAll(WRITE_BACK, ''));
+}
+
+/** True if some block of the region branches back to a block at or before itself. */
+function hasLoop(blocks: Map<number, BasicBlock>): boolean {
+  for (const bb of blocks.values()) {
+    if (successors(bb).some((s) => s <= bb.start && blocks.has(s))) return true;
+  }
+  return false;
 }
 
 type Factory = (...env: unknown[]) => BlockFn;

@@ -8,12 +8,15 @@
  *
  * Generated code runs inside a block function (compile.ts) with these locals:
  * a, i, p, s, t, u scratch; n instructions retired in the call so far; base the
- * virtual address of the page the code is in; and the closure names ENV_NAMES.
+ * virtual address of the page the code is in, as an int32 (pcs are int32 in the
+ * dispatcher so that addresses above 2 GiB are not heap numbers); and the
+ * closure names ENV_NAMES.
  */
 import type { Insn } from './decode.ts';
 import { Stop } from './stop.ts';
 import { TLB_MASK } from './tlb.ts';
 import { fpuCall } from './fpcall.ts';
+import { RELOAD, SYNC } from './regsync.ts';
 
 const TERMINATORS = new Set([
   'jal', 'jalr', 'beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu', 'ecall', 'ebreak', 'illegal', 'fence.i',
@@ -56,6 +59,12 @@ function copy(rd: number, rs: number): string {
   return `x[${2 * rd}] = ${lo(rs)}; x[${2 * rd + 1}] = ${hi(rs)};\n`;
 }
 
+/** The virtual address base + off as an unsigned value (for registers). */
+const uva = (off: number): string => `(base >>> 0) + ${off}`;
+
+/** The virtual address base + off as an int32 pc (for the dispatcher). */
+export const ipc = (off: number): string => `(base + ${off}) | 0`;
+
 /** The effective address rs1 + imm as an exact double (≥ 2^32 or < 0 never hits the TLB). */
 function addr(rs1: number, imm: number): string {
   if (rs1 === 0) return `a = ${imm};\n`;
@@ -72,7 +81,7 @@ export interface Site {
    * (instructions retired before it) * 4096 + (its offset in the page).
    */
   k: string;
-  /** The instruction's offset in its page; `base + off` is its virtual address. */
+  /** The instruction's offset in its page; `base + off` is its virtual address (int32 form). */
   off: number;
   /**
    * Cold code: loads and stores call the Cpu's methods (which check the TLB)
@@ -93,7 +102,7 @@ type Emit = (d: Insn, s: Site) => string;
 
 const ALU: Record<string, Emit> = {
   lui: (d) => (d.rd ? `x[${2 * d.rd}] = ${d.imm}; x[${2 * d.rd + 1}] = ${sx(d.imm)};\n` : ''),
-  auipc: (d, s) => setNum(d.rd, `base + ${s.off + d.imm}`),
+  auipc: (d, s) => setNum(d.rd, uva(s.off + d.imm)),
   addi: (d) => {
     if (d.rd === 0) return '';
     if (d.rs1 === 0) return `x[${2 * d.rd}] = ${d.imm}; x[${2 * d.rd + 1}] = ${sx(d.imm)};\n`;
@@ -142,7 +151,7 @@ const ALU: Record<string, Emit> = {
 };
 
 for (const op of ['mul', 'mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu', 'divw', 'divuw', 'remw', 'remuw']) {
-  ALU[op] = (d) => (d.rd === 0 ? '' : `A.${op}(x, ${d.rd}, ${d.rs1}, ${d.rs2});\n`);
+  ALU[op] = (d) => (d.rd === 0 ? '' : `(${SYNC}A.${op}(x, ${d.rd}, ${d.rs1}, ${d.rs2})); ${RELOAD}\n`);
 }
 
 /** Signed 64-bit a < b on pairs, as a JS condition. */
@@ -215,14 +224,14 @@ const LOADS: Record<string, { size: number; view: string; slow: string; hi: 'sig
 
 /** Load `size` bytes at a into t (and u for 8 bytes). */
 function loadInto(size: number, view: string, slow: string, k: string, compact: boolean): string {
-  if (compact) return size === 8 ? `t = c.ld(a, ${k}); u = c.hi;\n` : `t = c.${slow}(a, ${k});\n`;
+  if (compact) return size === 8 ? `t = (${SYNC}c.ld(a, ${k})); u = c.hi;\n` : `t = (${SYNC}c.${slow}(a, ${k}));\n`;
   const w = WIDTH[size];
   const hit = `rT[i] === a - (a & ${w.mask})`;
   const pa = `(a + rD[i]) >>> ${w.shift}`;
   if (size === 8) {
-    return TLB_INDEX + `if (${hit}) { p = ${pa}; t = i32[p]; u = i32[p + 1]; } else { t = c.ld(a, ${k}); u = c.hi; }\n`;
+    return TLB_INDEX + `if (${hit}) { p = ${pa}; t = i32[p]; u = i32[p + 1]; } else { t = (${SYNC}c.ld(a, ${k})); u = c.hi; }\n`;
   }
-  return TLB_INDEX + `t = ${hit} ? ${view}[${pa}] : c.${slow}(a, ${k});\n`;
+  return TLB_INDEX + `t = ${hit} ? ${view}[${pa}] : (${SYNC}c.${slow}(a, ${k}));\n`;
 }
 
 function emitLoad(d: Insn, s: Site): string {
@@ -237,14 +246,14 @@ function emitLoad(d: Insn, s: Site): string {
 /** Store the value expressions vl (and vh for 8 bytes) at a. */
 function storeFrom(size: number, vl: string, vh: string, k: string, compact: boolean): string {
   const slow = ['', 'sb', 'sh', '', 'sw'][size] ?? '';
-  if (compact) return size === 8 ? `c.sd(a, ${vl}, ${vh}, ${k});\n` : `c.${slow}(a, ${vl}, ${k});\n`;
+  if (compact) return size === 8 ? `(${SYNC}c.sd(a, ${vl}, ${vh}, ${k}));\n` : `(${SYNC}c.${slow}(a, ${vl}, ${k}));\n`;
   const w = WIDTH[size];
   const hit = `wT[i] === a - (a & ${w.mask})`;
   const pa = `(a + wD[i]) >>> ${w.shift}`;
   if (size === 8) {
-    return TLB_INDEX + `if (${hit}) { p = ${pa}; i32[p] = ${vl}; i32[p + 1] = ${vh}; } else c.sd(a, ${vl}, ${vh}, ${k});\n`;
+    return TLB_INDEX + `if (${hit}) { p = ${pa}; i32[p] = ${vl}; i32[p + 1] = ${vh}; } else (${SYNC}c.sd(a, ${vl}, ${vh}, ${k}));\n`;
   }
-  return TLB_INDEX + `if (${hit}) ${w.view}[${pa}] = ${vl}; else c.${slow}(a, ${vl}, ${k});\n`;
+  return TLB_INDEX + `if (${hit}) ${w.view}[${pa}] = ${vl}; else (${SYNC}c.${slow}(a, ${vl}, ${k}));\n`;
 }
 
 const STORE_SIZE: Record<string, number> = { sb: 1, sh: 2, sw: 4, sd: 8 };
@@ -304,19 +313,20 @@ export function emitInsn(d: Insn, s: Site, flow: Flow): string {
     case 'flw': case 'fld': case 'fsw': case 'fsd':
       return emitFpMem(d, s);
     case 'jal':
-      return setNum(d.rd, `base + ${next}`) + flow.goto(s.off + d.imm) + '\n';
+      return setNum(d.rd, uva(next)) + flow.goto(s.off + d.imm) + '\n';
     case 'jalr':
-      return addr(d.rs1, d.imm) + 'a = a - (a & 1); p = a;\n' + setNum(d.rd, `base + ${next}`) +
-        flow.leave('p') + '\n';
+      // A target at or above 4 GiB (or negative) has no int32 pc: c.badJump records the fetch fault.
+      return addr(d.rs1, d.imm) + 'a = a - (a & 1); p = a >= 0 && a < 4294967296 ? a | 0 : c.badJump(a);\n' +
+        setNum(d.rd, uva(next)) + flow.leave('p') + '\n';
     case 'ecall': case 'ebreak': case 'illegal':
-      return `c.stopCode = ${TRAP[d.op]}; c.stopK = ${s.k}; c.faultInsn = ${d.raw >>> 0}; return -1;\n`;
+      return `(${SYNC}0); c.stopCode = ${TRAP[d.op]}; c.stopK = ${s.k}; c.faultInsn = ${d.raw >>> 0}; return -1;\n`;
     case 'fence.i':
-      return `c.flushCode(); ${flow.leave(`base + ${next}`)}\n`;
+      return `c.flushCode(); ${flow.leave(ipc(next))}\n`;
     case 'csrrw': case 'csrrs': case 'csrrc': case 'csrrwi': case 'csrrsi': case 'csrrci':
-      return `c.csr(${d.raw}, ${s.k});\n`;
+      return `(${SYNC}c.csr(${d.raw}, ${s.k})); ${RELOAD}\n`;
   }
   if (d.op.startsWith('amo') || d.op.startsWith('lr.') || d.op.startsWith('sc.')) {
-    return `c.amo(${d.raw}, ${s.k});\n`;
+    return `(${SYNC}c.amo(${d.raw}, ${s.k})); ${RELOAD}\n`;
   }
   const cond = CONDS[d.op];
   if (cond !== undefined) {

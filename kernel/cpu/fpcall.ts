@@ -6,6 +6,7 @@
  */
 import type { Insn } from './decode.ts';
 import * as fpu from './fpu.ts';
+import { RELOAD, SYNC } from './regsync.ts';
 
 /* Argument lists after the function name, by instruction. */
 type Kind = 'f_rr_rm' | 'f_rrr_rm' | 'f_r_rm' | 'f_rr' | 'x_rr' | 'x_r_rm' | 'x_r' | 'fx_r_rm' | 'fx_r';
@@ -55,7 +56,7 @@ export function fpuMissing(op: string): boolean {
  */
 function rmSetup(d: Insn, k: string): { pre: string; rm: string } {
   if (d.rm !== 7) return { pre: '', rm: `${d.rm}` };
-  return { pre: `s = (ctx.fcsr >>> 5) & 7; if (s > 4) c.illegal(${d.raw}, ${k});\n`, rm: 's' };
+  return { pre: `s = (ctx.fcsr >>> 5) & 7; if (s > 4) (${SYNC}c.illegal(${d.raw}, ${k}));\n`, rm: 's' };
 }
 
 export function fpuCall(d: Insn, k: string): string {
@@ -75,5 +76,5 @@ export function fpuCall(d: Insn, k: string): string {
     case 'fx_r_rm': args = `f, x, ${d.rd}, ${d.rs1}, ${rm}`; break;
     case 'fx_r': args = `f, x, ${d.rd}, ${d.rs1}`; break;
   }
-  return `${pre}t = ${fn}(${args}); if (t !== 0) ctx.fcsr |= t;\n`;
+  return `${pre}t = (${SYNC}${fn}(${args})); ${RELOAD} if (t !== 0) ctx.fcsr |= t;\n`;
 }

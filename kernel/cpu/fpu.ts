@@ -10,8 +10,13 @@
  *
  * Results are bit-exact with the RISC-V spec: canonical NaNs, NaN-boxed
  * singles (an unboxed single input reads as the canonical NaN), tininess
- * after rounding, fmin/fmax per the 2.2 spec. The arithmetic lives in
- * fpu_d.ts, fpu_s.ts, fpu_cvt.ts and fpu_round.ts; this file moves bits.
+ * after rounding, fmin/fmax per the 2.2 spec.
+ *
+ * Files: fpu_round.ts (rounding, error-free transformations, exact BigInt
+ * fallback), fpu_d.ts (double arithmetic), fpu_s.ts (single arithmetic
+ * instructions, re-exported here), fpu_cvt.ts (integer conversions),
+ * fpu_regs.ts (register access; the FP register file must be 8-byte aligned).
+ * Tests: test/cpu/fpu.test.ts (qemu-riscv64 oracle), fpu_exact.test.ts.
  */
 import { st, NV, roundF32 } from './fpu_round.ts';
 import { addD, mulD, divD, sqrtD, fmaD, FMA, fmaGeneral, fmaSpecial, nvFma } from './fpu_d.ts';

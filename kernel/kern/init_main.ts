@@ -322,26 +322,46 @@ export class Kernel {
     if (how === 'reboot') {
       this.log('Rebooting...');
       this.log('cpu reset, rebooting vkernel');
-      this.platform.halt(REBOOT_STATUS);
+      this.hostHalt(REBOOT_STATUS);
       return;
     }
     this.log('The operating system has halted.');
     this.log('cpu halt, exiting vkernel');
-    this.platform.halt(status);
+    this.hostHalt(status);
   }
 
-  /** A kernel bug: never kills the worker; report, hand to ddb, stop. */
+  /** platform.halt, shielded: a failing host must not take the kernel's error paths down. */
+  private hostHalt(status: number): void {
+    try {
+      this.platform.halt(status);
+    } catch (e) {
+      try {
+        this.log(`vkernel: host halt(${status}) failed: ${e instanceof Error ? e.message : String(e)}`);
+      } catch {
+        /* Nowhere left to say it. */
+      }
+    }
+  }
+
+  /** A kernel bug: never kills the worker; report, hand to ddb, stop. Never throws. */
   panic(e: unknown): void {
-    if (this.down) return;
-    this.down = true;
-    this.sched.halt();
     const msg = e instanceof Error ? e.message : String(e);
-    this.log(`panic: ${msg}`);
-    const td = this.sched.curthread;
-    if (td) this.log(regDump(td));
-    if (e instanceof Error && e.stack && this.config.verbose) this.log(e.stack);
-    dbPanic(this, msg);
-    this.platform.halt(PANIC_STATUS);
+    try {
+      if (this.down) {
+        this.log(`panic after shutdown: ${msg}`);
+        return;
+      }
+      this.down = true;
+      this.sched.halt();
+      this.log(`panic: ${msg}`);
+      const td = this.sched.curthread ?? this.sched.panicthread;
+      if (td) this.log(regDump(td));
+      if (e instanceof Error && e.stack && this.config.verbose) this.log(e.stack);
+      dbPanic(this, msg);
+    } catch {
+      /* The console itself failed: nothing more to report. */
+    }
+    this.hostHalt(PANIC_STATUS);
   }
 }
 

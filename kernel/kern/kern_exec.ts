@@ -15,9 +15,9 @@ import { bytesToBstr } from '../vfs/bstr.ts';
 import { namei } from '../vfs/namei.ts';
 import { AT_FDCWD, startDir } from '../vfs/vfs_thread.ts';
 import { VEXEC, vaccessOk } from '../vfs/vfs_cred.ts';
-import { ST_NOEXEC } from '../vfs/vfs_mount.ts';
-import { VREG, vref, vrele, type Vnode } from '../vfs/vnode.ts';
-import { E2BIG, EACCES, EFAULT, EINVAL, ELOOP, ENOENT, ENOEXEC, ENOMEM, SysError } from './errno.ts';
+import { ST_NOEXEC, ST_NOSUID } from '../vfs/vfs_mount.ts';
+import { S_ISGID, S_ISUID, VREG, vref, vrele, type Vnode } from '../vfs/vnode.ts';
+import { E2BIG, EACCES, EFAULT, EINVAL, ELOOP, ENAMETOOLONG, ENOENT, ENOEXEC, ENOMEM, SysError } from './errno.ts';
 import {
   AT_BASE, AT_CLKTCK, AT_EGID, AT_ENTRY, AT_EUID, AT_EXECFN, AT_FLAGS, AT_GID, AT_HWCAP,
   AT_MINSIGSTKSZ, AT_NULL, AT_PAGESZ, AT_PHDR, AT_PHENT, AT_PHNUM, AT_RANDOM, AT_SECURE, AT_UID,
@@ -27,7 +27,7 @@ import {
   type ElfImage, ET_DYN, EHDR_SIZE, interpPath, isElf, parseElf, PF_R, PF_W, PF_X, phdrAddr,
   phdrRange, PHDR_SIZE,
 } from './imgact_elf.ts';
-import type { Proc, Thread } from './proc.ts';
+import { type Cred, dupCred, type Proc, type Thread } from './proc.ts';
 import { RLIMIT_STACK } from './resource.ts';
 import { RT_SIGFRAME_SIZE } from './kern_sigframe.ts';
 import { EJUSTRETURN } from './syscall_types.ts';
@@ -229,7 +229,19 @@ interface NewImage {
   sp: number;
 }
 
-function buildImage(td: Thread, args: ExecArgs, main: LoadedFile, interp: LoadedFile | null): NewImage {
+/** Set-user/group-ID files change the effective (and saved) ids, unless the mount is nosuid. */
+function execCred(p: Proc, vp: Vnode): Cred {
+  const c = dupCred(p.cred);
+  if ((vp.mount.flags & ST_NOSUID) !== 0) return c;
+  const va = vp.getattr();
+  if (va.mode & S_ISUID) c.euid = va.uid;
+  if (va.mode & S_ISGID) c.egid = va.gid;
+  c.suid = c.euid;
+  c.sgid = c.egid;
+  return c;
+}
+
+function buildImage(td: Thread, args: ExecArgs, main: LoadedFile, interp: LoadedFile | null, cred: Cred): NewImage {
   const k = td.k;
   const p = td.proc;
   const vm = new VmSpace(k.mem, k.pages);
@@ -245,7 +257,7 @@ function buildImage(td: Thread, args: ExecArgs, main: LoadedFile, interp: Loaded
       ibias = loadBias(vm, interp.img, true);
       mapSegments(vm, interp, ibias);
     }
-    const auxv = makeAuxv(p, main.img, bias, interp ? ibias : 0);
+    const auxv = makeAuxv(cred, main.img, bias, interp ? ibias : 0);
     const random = new Uint8Array(16);
     k.platform.randomBytes(random);
     const st = buildInitialStack(stackTop, args.argv, args.envp, args.execfn, auxv, random);
@@ -259,8 +271,7 @@ function buildImage(td: Thread, args: ExecArgs, main: LoadedFile, interp: Loaded
   }
 }
 
-function makeAuxv(p: Proc, img: ElfImage, bias: number, ibase: number): Auxv {
-  const c = p.cred;
+function makeAuxv(c: Cred, img: ElfImage, bias: number, ibase: number): Auxv {
   return [
     [AT_HWCAP, HWCAP_RV64IMAFDC],
     [AT_PAGESZ, PAGE_SIZE],
@@ -293,7 +304,13 @@ export function copyinStrings(p: Proc, va: number, budget: { left: number }): st
     const sp = fuptr(p.vm, va + 8 * i);
     if (sp === 0) return out;
     if (sp >= 0x1_0000_0000) throw new SysError(EFAULT);
-    const b = copyinstrBytes(p.vm, sp, MAX_ARG_STRLEN + 1);
+    let b: Uint8Array;
+    try {
+      b = copyinstrBytes(p.vm, sp, MAX_ARG_STRLEN + 1);
+    } catch (e) {
+      if (e instanceof SysError && e.errno === ENAMETOOLONG) throw new SysError(E2BIG);
+      throw e;
+    }
     budget.left -= b.length + 1 + 8;
     if (budget.left < 0 || b.length >= MAX_ARG_STRLEN) throw new SysError(E2BIG);
     out.push(bytesToBstr(b));
@@ -311,9 +328,11 @@ export function kernExecve(td: Thread, args: ExecArgs): number {
   const k = td.k;
   if (args.argv.length === 0) args.argv = [''];
   const { main, interp } = resolveImage(p, args);
-  const img = buildImage(td, args, main, interp);
+  const cred = execCred(p, main.vp);
+  const img = buildImage(td, args, main, interp, cred);
   /* Point of no return. */
   k.exit.singleThread(td);
+  p.cred = cred;
   const old = p.vm;
   p.vm = img.vm;
   k.sched.vmChanged();

@@ -12,6 +12,7 @@ import {
   CLD_DUMPED, CLD_EXITED, CLD_KILLED, SA_NOCLDWAIT, SIG_IGN, SIGCHLD, SIGCONT, SIGHUP,
 } from './signal.ts';
 import { tsleep } from './sleep.ts';
+import { exitRobustList } from './kern_futex.ts';
 
 export const WNOHANG = 1, WUNTRACED = 2, WSTOPPED = 2, WEXITED = 4, WCONTINUED = 8,
   WNOWAIT = 0x0100_0000, __WNOTHREAD = 0x2000_0000, __WALL = 0x4000_0000, __WCLONE = 0x8000_0000;
@@ -47,6 +48,7 @@ export class Exit {
     this.k.sched.remrq(td);
     td.state = TdState.DEAD;
     const p = td.proc;
+    if (!p.vm.destroyed) exitRobustList(td);
     if (td.clearChildTid !== 0 && !p.vm.destroyed) {
       try {
         suword32(p.vm, td.clearChildTid, 0);

@@ -8,7 +8,7 @@
  * physical address for futexes in shared mappings (MAP_SHARED across
  * processes), as Linux keys them by mm or by the shared page.
  */
-import { copyin, fuword32, suword32, userPhys } from '../vm/copyio.ts';
+import { copyin, fuptr, fuword32, fuword64, suword32, userPhys } from '../vm/copyio.ts';
 import type { VmSpace } from '../vm/vm_map.ts';
 import { ACCESS_READ } from '../vm/vm_param.ts';
 import { EAGAIN, EINVAL, ENOSYS, ETIMEDOUT, SysError } from './errno.ts';
@@ -138,6 +138,42 @@ export class Futexes {
     if (cmps[cmp]) n += this.wake(td, uaddr2, n2, FUTEX_BITSET_MATCH_ANY, priv);
     return n;
   }
+}
+
+export const FUTEX_WAITERS = 0x8000_0000, FUTEX_OWNER_DIED = 0x4000_0000, FUTEX_TID_MASK = 0x3fff_ffff;
+const ROBUST_LIST_LIMIT = 2048;
+
+/**
+ * A thread died: every robust mutex it still holds (glibc's robust list,
+ * registered with set_robust_list) gets FUTEX_OWNER_DIED and one waiter is
+ * woken, so the next locker sees EOWNERDEAD instead of hanging forever.
+ */
+export function exitRobustList(td: Thread): void {
+  const head = td.robustList;
+  if (head === 0) return;
+  const vm = td.proc.vm;
+  try {
+    const futexOffset = Number(fuword64(vm, head + 8));
+    const pending = fuptr(vm, head + 16) & ~1;
+    let entry = fuptr(vm, head) & ~1;
+    for (let n = 0; entry !== head && entry !== 0 && n < ROBUST_LIST_LIMIT; n++) {
+      const next = fuptr(vm, entry) & ~1;
+      if (entry !== pending) ownerDied(td, entry + futexOffset);
+      entry = next;
+    }
+    if (pending !== 0) ownerDied(td, pending + futexOffset);
+  } catch {
+    /* A corrupt list is the program's problem; stop walking. */
+  }
+  td.robustList = 0;
+}
+
+function ownerDied(td: Thread, uaddr: number): void {
+  const vm = td.proc.vm;
+  const v = fuword32(vm, uaddr) >>> 0;
+  if ((v & FUTEX_TID_MASK) !== td.tid) return;
+  suword32(vm, uaddr, ((v & FUTEX_WAITERS) | FUTEX_OWNER_DIED) | 0);
+  if (v & FUTEX_WAITERS) td.k.futex.wake(td, uaddr, 1, FUTEX_BITSET_MATCH_ANY, false);
 }
 
 /** Absolute uptime deadline from futex's timeout argument. */

@@ -12,6 +12,7 @@ import { copyin, copyinstrBytes, copyout, suword64 } from '../vm/copyio.ts';
 import { CStruct } from '../vm/cstruct.ts';
 import { EFAULT, EINVAL, ENOSYS, EPERM, ESRCH, SysError } from './errno.ts';
 import { VERSION } from './init_main.ts';
+import { MSGBUF_SIZE } from './subr_prf.ts';
 import type { Thread } from './proc.ts';
 import type { SysArgs } from './sysargs.ts';
 import type { SyscallHandler } from './syscall_types.ts';
@@ -133,10 +134,66 @@ function sys_reboot(td: Thread, a: SysArgs): number {
   }
 }
 
+/* syslog(2) actions (klogctl): how dmesg reads the kernel message buffer. */
+export const SYSLOG_ACTION_CLOSE = 0, SYSLOG_ACTION_OPEN = 1, SYSLOG_ACTION_READ = 2,
+  SYSLOG_ACTION_READ_ALL = 3, SYSLOG_ACTION_READ_CLEAR = 4, SYSLOG_ACTION_CLEAR = 5,
+  SYSLOG_ACTION_CONSOLE_OFF = 6, SYSLOG_ACTION_CONSOLE_ON = 7, SYSLOG_ACTION_CONSOLE_LEVEL = 8,
+  SYSLOG_ACTION_SIZE_UNREAD = 9, SYSLOG_ACTION_SIZE_BUFFER = 10;
+
+function sys_syslog(td: Thread, a: SysArgs): number {
+  const k = td.k;
+  const text = k.kp.msgbuf.contents();
+  switch (a.int(0)) {
+    case SYSLOG_ACTION_CLOSE: case SYSLOG_ACTION_OPEN:
+      return 0;
+    case SYSLOG_ACTION_READ: case SYSLOG_ACTION_READ_ALL: case SYSLOG_ACTION_READ_CLEAR: {
+      const len = a.int(2);
+      if (len < 0) throw new SysError(EINVAL);
+      if (len === 0) return 0;
+      const b = new Uint8Array(Math.min(len, text.length));
+      const from = text.length - b.length;
+      for (let i = 0; i < b.length; i++) b[i] = text.charCodeAt(from + i) & 0xff;
+      copyout(td.proc.vm, a.ptr(1), b);
+      if (a.int(0) === SYSLOG_ACTION_READ_CLEAR) k.kp.msgbuf.clear();
+      return b.length;
+    }
+    case SYSLOG_ACTION_CLEAR:
+      if (td.proc.cred.euid !== 0) throw new SysError(EPERM);
+      k.kp.msgbuf.clear();
+      return 0;
+    case SYSLOG_ACTION_CONSOLE_OFF: case SYSLOG_ACTION_CONSOLE_ON: case SYSLOG_ACTION_CONSOLE_LEVEL:
+      if (td.proc.cred.euid !== 0) throw new SysError(EPERM);
+      return 0;
+    case SYSLOG_ACTION_SIZE_UNREAD:
+      return text.length;
+    case SYSLOG_ACTION_SIZE_BUFFER:
+      return MSGBUF_SIZE;
+    default:
+      throw new SysError(EINVAL);
+  }
+}
+
+/** personality(2): only PER_LINUX (0); 0xffffffff queries. */
+function sys_personality(_td: Thread, a: SysArgs): number {
+  const v = a.uint(0);
+  if (v !== 0 && v !== 0xffff_ffff) throw new SysError(EINVAL);
+  return 0;
+}
+
+/** getcpu(cpu, node, cache): everything runs on cpu0, node 0 for now. */
+function sys_getcpu(td: Thread, a: SysArgs): number {
+  if (a.ptr(0)) copyout(td.proc.vm, a.ptr(0), new Uint8Array(4));
+  if (a.ptr(1)) copyout(td.proc.vm, a.ptr(1), new Uint8Array(4));
+  return 0;
+}
+
 const enosys: SyscallHandler = () => { throw new SysError(ENOSYS); };
 
 export const miscSyscalls: Record<number, SyscallHandler> = {
+  92: sys_personality,
   96: sys_set_tid_address,
+  116: sys_syslog,
+  168: sys_getcpu,
   99: sys_set_robust_list,
   100: sys_get_robust_list,
   118: () => 0,                        // sched_setparam

@@ -173,6 +173,11 @@ export class Signals {
    */
   userret(td: Thread): boolean {
     if (td.state !== TdState.RUN) return false;
+    /* An uninterruptible sleep (vfork's wait) finishes its syscall before any signal. */
+    if (td.inSyscall && !td.winterruptible) {
+      this.k.syscall(td);
+      if (td.state !== TdState.RUN) return false;
+    }
     if (!this.deliverAll(td)) return false;
     if (td.inSyscall) {
       this.k.syscall(td);
@@ -184,6 +189,8 @@ export class Signals {
 
   private deliverAll(td: Thread): boolean {
     const p = td.proc;
+    /* The common case, without building bigints. */
+    if (td.pending === 0n && p.pending === 0n) return !p.exiting && td.state === TdState.RUN;
     for (let guard = 0; guard < 128; guard++) {
       if (p.exiting || td.state !== TdState.RUN) return false;
       const set = (td.pending | p.pending) & ~td.sigmask;

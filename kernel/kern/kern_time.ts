@@ -10,7 +10,8 @@ import { CStruct } from '../vm/cstruct.ts';
 import { EFAULT, EINVAL } from './errno.ts';
 import type { Kernel } from './init_main.ts';
 import type { Proc, Thread } from './proc.ts';
-import { SI_KERNEL, SIGALRM } from './signal.ts';
+import { SI_KERNEL, SIGALRM, SIGKILL, SIGPROF, SIGVTALRM, SIGXCPU } from './signal.ts';
+import { RLIMIT_CPU } from './resource.ts';
 import { SysError } from './errno.ts';
 import { tsleep } from './sleep.ts';
 import type { SysArgs } from './sysargs.ts';
@@ -68,6 +69,37 @@ export class Time {
     } else {
       p.itimerNext = 0;
       this.k.sched.itimerProcs.delete(p);
+    }
+  }
+
+  /**
+   * CPU time was spent (the scheduler's accounting): run down ITIMER_VIRTUAL
+   * (user time) and ITIMER_PROF (user + system), and enforce RLIMIT_CPU
+   * (SIGXCPU each second past the soft limit, SIGKILL at the hard one).
+   */
+  chargeCpu(p: Proc, userMs: number, sysMs: number): void {
+    if (p.vtimerLeft > 0 && userMs > 0) {
+      p.vtimerLeft -= userMs;
+      if (p.vtimerLeft <= 0) {
+        p.vtimerLeft = p.vtimerInterval > 0 ? Math.max(p.vtimerInterval + p.vtimerLeft, 0.001) : 0;
+        this.k.sig.psignal(p, SIGVTALRM, { signo: SIGVTALRM, code: SI_KERNEL });
+      }
+    }
+    if (p.ptimerLeft > 0) {
+      p.ptimerLeft -= userMs + sysMs;
+      if (p.ptimerLeft <= 0) {
+        p.ptimerLeft = p.ptimerInterval > 0 ? Math.max(p.ptimerInterval + p.ptimerLeft, 0.001) : 0;
+        this.k.sig.psignal(p, SIGPROF, { signo: SIGPROF, code: SI_KERNEL });
+      }
+    }
+    const lim = p.limits.lim[RLIMIT_CPU];
+    if (lim.cur === Infinity) return;
+    const sec = (p.utimeMs + p.stimeMs) / 1000;
+    if (sec >= lim.max) {
+      this.k.exit.exit1(p, SIGKILL);
+    } else if (sec >= Math.max(lim.cur, p.xcpuNextSec)) {
+      p.xcpuNextSec = Math.floor(sec) + 1;
+      this.k.sig.psignal(p, SIGXCPU, { signo: SIGXCPU, code: SI_KERNEL });
     }
   }
 
@@ -144,7 +176,8 @@ function itimerval(valueMs: number, intervalMs: number): Uint8Array {
 
 function currentItimer(td: Thread, which: number): Uint8Array {
   const p = td.proc;
-  if (which !== ITIMER_REAL) return new Uint8Array(32);
+  if (which === ITIMER_VIRTUAL) return itimerval(p.vtimerLeft, p.vtimerInterval);
+  if (which === ITIMER_PROF) return itimerval(p.ptimerLeft, p.ptimerInterval);
   const left = p.itimerNext > 0 ? Math.max(0.001, p.itimerNext - td.k.uptimeMs()) : 0;
   return itimerval(left, p.itimerInterval);
 }
@@ -163,8 +196,10 @@ function sys_setitimer(td: Thread, a: SysArgs): number {
   const interval = timevalMs(nv.subarray(0, 16));
   const value = timevalMs(nv.subarray(16, 32));
   const old = currentItimer(td, which);
-  /* ITIMER_VIRTUAL/PROF are accepted but never fire (no per-process CPU timers yet). */
-  if (which === ITIMER_REAL) td.k.time.setItimer(td.proc, value, interval);
+  const p = td.proc;
+  if (which === ITIMER_REAL) td.k.time.setItimer(p, value, interval);
+  else if (which === ITIMER_VIRTUAL) { p.vtimerLeft = value; p.vtimerInterval = interval; }
+  else { p.ptimerLeft = value; p.ptimerInterval = interval; }
   if (a.ptr(2)) copyout(td.proc.vm, a.ptr(2), old);
   return 0;
 }

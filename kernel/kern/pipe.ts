@@ -69,6 +69,7 @@ export class Pipe {
   }
 
   write(data: Uint8Array, nonblock: boolean, io: IoCtx): number {
+    if (data.length === 0) return 0;
     const prev = io.restart instanceof PipeWriteProgress && io.restart.pipe === this ? io.restart.done : 0;
     if (this.readers === 0) {
       io.restart = null;

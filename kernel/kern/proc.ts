@@ -149,6 +149,13 @@ export class Proc {
   /** ITIMER_REAL: absolute uptime of the next expiry and the interval (ms), 0 = off. */
   itimerNext = 0;
   itimerInterval = 0;
+  /** ITIMER_VIRTUAL (user time) and ITIMER_PROF (user+system): ms left and interval, 0 = off. */
+  vtimerLeft = 0;
+  vtimerInterval = 0;
+  ptimerLeft = 0;
+  ptimerInterval = 0;
+  /** RLIMIT_CPU: the next whole second of CPU time at which SIGXCPU is due. */
+  xcpuNextSec = 0;
   /** A per-process name set by prctl(PR_SET_NAME) lives in comm; thread names here. */
   tdNames = new Map<number, string>();
 

@@ -24,6 +24,8 @@ export class Scheduler {
   readonly itimerProcs = new Set<Proc>();
   /** The thread on the CPU, if any (for ddb and panic dumps). */
   curthread: Thread | null = null;
+  /** The thread that was on the CPU when a kernel exception escaped (for the panic dump). */
+  panicthread: Thread | null = null;
   private cpuVm: object | null = null;
   private cancelTimer: (() => void) | null = null;
   private armedFor = Infinity;
@@ -184,9 +186,12 @@ export class Scheduler {
   private runThread(td: Thread): void {
     const cpu = this.cpu;
     const k = this.k;
+    const clock = k.platform;
     this.curthread = td;
     let budget = QUANTUM;
     this.yieldRequested = false;
+    /* One clock read per boundary: user time is cpu.run, system time the trap that follows. */
+    let t = clock.monotonicMs();
     try {
       while (budget > 0) {
         if (!k.sig.userret(td)) return;
@@ -194,21 +199,32 @@ export class Scheduler {
         this.switchVm(td);
         cpu.ctx.copyFrom(td.ctx);
         const i0 = cpu.instret;
-        const t0 = k.platform.monotonicMs();
         const stop = cpu.run(budget);
         const ran = cpu.instret - i0;
-        const dt = k.platform.monotonicMs() - t0;
+        const t1 = clock.monotonicMs();
         td.ctx.copyFrom(cpu.ctx);
+        this.charge(td, t1 - t, 0);
         td.instret += ran;
-        td.cpuMs += dt;
-        td.proc.utimeMs += dt;
         budget -= Math.max(ran, 1);
         if (stop !== Stop.BUDGET) this.trap(td, stop);
+        t = clock.monotonicMs();
+        if ((td.state as TdState) !== TdState.DEAD) this.charge(td, 0, t - t1);
         if (td.state !== TdState.RUN || this.yieldRequested) return;
       }
+    } catch (e) {
+      this.panicthread = td;
+      throw e;
     } finally {
       this.curthread = null;
     }
+  }
+
+  private charge(td: Thread, user: number, sys: number): void {
+    const p = td.proc;
+    td.cpuMs += user + sys;
+    p.utimeMs += user;
+    p.stimeMs += sys;
+    this.k.time.chargeCpu(p, user, sys);
   }
 
   private switchVm(td: Thread): void {
@@ -226,14 +242,9 @@ export class Scheduler {
   private trap(td: Thread, stop: Stop): void {
     const k = this.k;
     switch (stop) {
-      case Stop.ECALL: {
-        const t0 = k.platform.monotonicMs();
+      case Stop.ECALL:
         k.syscall(td);
-        const dt = k.platform.monotonicMs() - t0;
-        td.proc.stimeMs += dt;
-        td.cpuMs += dt;
         return;
-      }
       case Stop.FAULT:
         k.sig.pageFault(td, this.cpu.faultAddr, this.cpu.faultAccess);
         return;

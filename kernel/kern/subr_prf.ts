@@ -18,6 +18,10 @@ export class MsgBuf {
   contents(): string {
     return this.text;
   }
+
+  clear(): void {
+    this.text = '';
+  }
 }
 
 const encoder = new TextEncoder();

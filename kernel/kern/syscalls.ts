@@ -64,6 +64,7 @@ export class SyscallDispatcher {
             /* Interrupted by a signal: the delivery decides between EINTR and a restart. */
             if (this.hasSignal(td)) {
               td.inSyscall = true;
+              td.winterruptible = true;
               td.noRestart = e.errno === ERESTARTNOHAND;
               return;
             }
@@ -80,12 +81,18 @@ export class SyscallDispatcher {
       }
     }
     if (this.trace) this.trace(td, no, a, r);
+    /* A temporary mask (ppoll, pselect, sigtimedwait) never outlives its syscall. */
+    if (td.savedMask !== null) {
+      td.sigmask = td.savedMask;
+      td.savedMask = null;
+    }
     this.complete(td, r);
   }
 
   /** The syscall is over: forget rerun state, set a0 and step past the ecall. */
   complete(td: Thread, r: number): void {
     td.inSyscall = false;
+    td.winterruptible = true;
     td.noRestart = false;
     td.restartDeadline = null;
     td.restart = null;

@@ -479,8 +479,17 @@ export class Tty {
     this.pgid = 0;
   }
 
-  /** The session leader exited: SIGHUP then SIGCONT to the foreground group, bond dropped. */
+  /**
+   * The session leader exited: the bond with the session goes. The caller
+   * (kern_exit) sends the foreground group its SIGHUP, as Linux's
+   * disassociate_ctty does on exit.
+   */
   sessionLeaderExit(): void {
+    this.dropCtty();
+  }
+
+  /** TIOCNOTTY by the session leader: SIGHUP and SIGCONT to the foreground group, bond dropped. */
+  private leaderDisconnect(): void {
     const pg = this.pgid;
     this.dropCtty();
     if (pg > 0) {
@@ -532,7 +541,7 @@ export class Tty {
       case TIOCSCTTY: return this.ioctlSetCtty(arg, io);
       case TIOCNOTTY:
         if (io.session !== this.session) throw new SysError(ENOTTY);
-        if (this.session && this.session.sid === io.pid) this.sessionLeaderExit();
+        if (this.session && this.session.sid === io.pid) this.leaderDisconnect();
         else if (this.session) io.session.ttyp = null;
         return 0;
       case FIONREAD:
@@ -587,10 +596,10 @@ export class Tty {
     return 0;
   }
 
-  /** Carrier lost: readers see EOF, writers EIO, the session gets SIGHUP. */
+  /** Carrier lost: readers see EOF, writers EIO, the foreground group gets SIGHUP and SIGCONT. */
   hangup(): void {
     this.hungup = true;
-    this.sessionLeaderExit();
+    this.leaderDisconnect();
     this.notify();
   }
 

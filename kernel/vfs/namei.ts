@@ -32,7 +32,10 @@ export interface NameiParent {
   name: string;
   /** What the last component names now, or null if it does not exist. */
   vp: Vnode | null;
-  /** The path ended in '/' (the last component must be a directory). */
+  /**
+   * The path ended in '/'. Not checked against vp here: each operation has its
+   * own answer (mkdir EEXIST, unlink ENOTDIR or EISDIR, O_CREAT EISDIR).
+   */
   trailingSlash: boolean;
 }
 
@@ -93,7 +96,8 @@ function walk(req: NameiReq, wantParent: boolean): NameiParent {
     else vp = lookupOrNull(dvp, name, last && wantParent);
     if (vp === null) return { dvp, name, vp: null, trailingSlash };
     vp = vcrossdown(vp);
-    if (vp.type === VLNK && (!last || req.follow || trailingSlash)) {
+    /* A trailing slash follows a final symlink on lookup, not for create/delete/rename (Linux). */
+    if (vp.type === VLNK && (!last || req.follow || (trailingSlash && !wantParent))) {
       if (++links > MAXSYMLINKS) throw new SysError(ELOOP);
       const target = vp.readlink();
       if (target.length === 0) throw new SysError(ENOENT);
@@ -106,7 +110,7 @@ function walk(req: NameiReq, wantParent: boolean): NameiParent {
       continue;
     }
     if (last) {
-      if (trailingSlash && vp.type !== VDIR && vp.type !== VLNK) throw new SysError(ENOTDIR);
+      if (trailingSlash && !wantParent && vp.type !== VDIR) throw new SysError(ENOTDIR);
       return { dvp, name, vp, trailingSlash };
     }
     dvp = vp;

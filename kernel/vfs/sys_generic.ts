@@ -10,9 +10,13 @@ import { copyin, copyout } from '../vm/copyio.ts';
 import { O_ASYNC, O_NONBLOCK, type File } from './file.ts';
 import { ioctxOf } from './vfs_thread.ts';
 
-/* Linux's MAX_RW_COUNT, and the most one write copies in at once (a short write beyond). */
+/*
+ * Linux's MAX_RW_COUNT, and the most one call moves (a short read or write
+ * beyond): a 2 GiB count on a sparse file must not become a 2 GiB buffer.
+ */
 const MAX_RW_COUNT = 0x7ffff000;
 const MAX_WRITE_CHUNK = 64 << 20;
+const MAX_READ_CHUNK = 64 << 20;
 export const IOV_MAX = 1024;
 
 export const FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451, FIOASYNC = 0x5452;
@@ -30,7 +34,7 @@ function writableFile(td: Thread, fd: number): File {
 }
 
 function countArg(a: SysArgs, i: number): number {
-  return Math.min(a.u64(i), MAX_RW_COUNT);
+  return Math.min(a.u64(i), MAX_RW_COUNT, MAX_READ_CHUNK);
 }
 
 function offsetArg(a: SysArgs, i: number): number {
@@ -76,7 +80,7 @@ function doReadv(td: Thread, fd: number, iovVa: number, cnt: number, off: number
   const fp = readableFile(td, fd);
   if (off !== null && !fp.ops.seek) throw new SysError(ESPIPE);
   const iovs = copyinIovecs(td, iovVa, cnt);
-  const total = Math.min(iovs.reduce((s, v) => s + v.len, 0), MAX_RW_COUNT);
+  const total = Math.min(iovs.reduce((s, v) => s + v.len, 0), MAX_READ_CHUNK);
   const data = fp.ops.read(fp, total, off, ioctxOf(td));
   let done = 0;
   for (const v of iovs) {
@@ -132,7 +136,43 @@ function setFlagFromInt(fp: File, flag: number, raw: Uint8Array): number {
   return 0;
 }
 
+/** sendfile(out, in, offset*, count): a read and a write in the kernel. */
+function sysSendfile(td: Thread, a: SysArgs): number {
+  const out = writableFile(td, a.int(0));
+  const inp = readableFile(td, a.int(1));
+  const offVa = a.ptr(2);
+  const count = Math.min(a.u64(3), MAX_READ_CHUNK);
+  const io = ioctxOf(td);
+  let off: number | null = null;
+  if (offVa !== 0) {
+    if (!inp.ops.seek) throw new SysError(ESPIPE);
+    off = Number(new DataView(copyin(td.proc.vm, offVa, 8).buffer).getBigInt64(0, true));
+    if (off < 0) throw new SysError(EINVAL);
+  }
+  const data = inp.ops.read(inp, count, off, io);
+  const n = data.length ? out.ops.write(out, data, null, io) : 0;
+  if (off !== null) {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigInt64(0, BigInt(off + n), true);
+    copyout(td.proc.vm, offVa, b);
+  } else if (n < data.length && inp.ops.seek) {
+    inp.offset -= data.length - n;
+  }
+  return n;
+}
+
+/** posix_fadvise and readahead: hints; only the descriptor is checked. */
+function sysFadvise(td: Thread, a: SysArgs): number {
+  const fp = td.proc.fd.get(a.int(0));
+  if (!fp.ops.seek) throw new SysError(ESPIPE);
+  if (a.int(3) < 0 || a.int(3) > 5) throw new SysError(EINVAL);
+  return 0;
+}
+
 export const genericSyscalls: Record<number, SyscallHandler> = {
+  71: sysSendfile,
+  223: sysFadvise,
+  213: (td, a) => (td.proc.fd.get(a.int(0)), 0),
   63: (td, a) => doRead(td, a.int(0), a.ptr(1), countArg(a, 2), null),
   64: (td, a) => doWrite(td, a.int(0), a.ptr(1), countArg(a, 2), null),
   65: (td, a) => doReadv(td, a.int(0), a.ptr(1), a.int(2), null),

@@ -177,6 +177,7 @@ function writableVnode(fp: File): Vnode {
 }
 
 function sysTruncate(td: Thread, a: SysArgs): number {
+  if (a.i64(1) < 0) throw new SysError(EINVAL);
   const vp = lookupAt(td, AT_FDCWD, copyinPath(td, a.ptr(0)), true);
   if (vp.type === VDIR) throw new SysError(EISDIR);
   if (!vaccessOk(vp.getattr(), td.proc.cred, VWRITE)) throw new SysError(13 /* EACCES */);
@@ -184,6 +185,7 @@ function sysTruncate(td: Thread, a: SysArgs): number {
 }
 
 function sysFtruncate(td: Thread, a: SysArgs): number {
+  if (a.i64(1) < 0) throw new SysError(EINVAL);
   return truncateVnode(writableVnode(td.proc.fd.get(a.int(0))), a.i64(1));
 }
 
@@ -197,7 +199,14 @@ function sysFallocate(td: Thread, a: SysArgs): number {
   return 0;
 }
 
+/* Extended attributes: none of our file systems has them (what Linux says for such a one). */
+const noXattr: SyscallHandler = () => {
+  throw new SysError(EOPNOTSUPP);
+};
+
 export const attrSyscalls: Record<number, SyscallHandler> = {
+  5: noXattr, 6: noXattr, 7: noXattr, 8: noXattr, 9: noXattr, 10: noXattr,
+  11: noXattr, 12: noXattr, 13: noXattr, 14: noXattr, 15: noXattr, 16: noXattr,
   80: sysFstat,
   79: sysNewfstatat,
   291: sysStatx,

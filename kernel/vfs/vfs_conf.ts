@@ -9,6 +9,7 @@ import { ENXIO, SysError } from '../kern/errno.ts';
 import { DevfsMount } from '../fs/devfs/devfs_vfsops.ts';
 import { HostfsMount } from '../fs/hostfs/hostfs_vfsops.ts';
 import { TmpfsMount } from '../fs/tmpfs/tmpfs_vfsops.ts';
+import { ProcfsMount } from '../fs/procfs/procfs_vfsops.ts';
 import type { Mount } from './vfs_mount.ts';
 
 /** Make a mount from mount(2)'s source and data (data: the option string, "size=64m,mode=1777"). */
@@ -46,7 +47,7 @@ function sizeToPages(s: string): number | undefined {
   return Math.ceil((Number(m[1]) * mult) / 4096);
 }
 
-/** tmpfs, devfs and (when the platform has one) hostfs. */
+/** tmpfs, devfs, procfs and (when the platform has one) hostfs. */
 export function vfsRegisterBase(pages: PageAllocator, platform: Platform): void {
   vfsRegister(['tmpfs'], (_src, data) => {
     const o = parseMountOptions(data);
@@ -58,6 +59,7 @@ export function vfsRegisterBase(pages: PageAllocator, platform: Platform): void 
     });
   });
   vfsRegister(['devfs', 'devtmpfs'], () => new DevfsMount());
+  vfsRegister(['procfs', 'proc'], () => new ProcfsMount());
   vfsRegister(['hostfs'], (src) => {
     const host = platform.hostfs?.(src) ?? null;
     if (!host) throw new SysError(ENXIO);

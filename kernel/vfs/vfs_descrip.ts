@@ -8,7 +8,7 @@ import type { Thread } from '../kern/proc.ts';
 import type { SysArgs } from '../kern/sysargs.ts';
 import type { SyscallHandler } from '../kern/syscall_types.ts';
 import { copyout } from '../vm/copyio.ts';
-import { O_CLOEXEC, O_DIRECT, O_LARGEFILE, O_NONBLOCK, SETFL_MASK } from './file.ts';
+import { O_CLOEXEC, O_DIRECT, O_NONBLOCK, SETFL_MASK } from './file.ts';
 import { ioctxOf } from './vfs_thread.ts';
 
 export const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5,
@@ -56,7 +56,7 @@ function sysFcntl(td: Thread, a: SysArgs): number {
     case F_DUPFD_CLOEXEC: return dupTo(td, fd, a.int(2), true);
     case F_GETFD: return fdt.getCloexec(fd) ? FD_CLOEXEC : 0;
     case F_SETFD: fdt.setCloexec(fd, (a.int(2) & FD_CLOEXEC) !== 0); return 0;
-    case F_GETFL: return fp.flags | O_LARGEFILE;
+    case F_GETFL: return fp.flags;
     case F_SETFL:
       fp.flags = (fp.flags & ~SETFL_MASK) | (a.int(2) & SETFL_MASK);
       return 0;
@@ -122,7 +122,18 @@ function sysCloseRange(td: Thread, a: SysArgs): number {
   return 0;
 }
 
+export const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
+
+/* flock: always granted (see F_SETLK); the operation is still validated. */
+function sysFlock(td: Thread, a: SysArgs): number {
+  td.proc.fd.get(a.int(0));
+  const op = a.int(1) & ~LOCK_NB;
+  if (op !== LOCK_SH && op !== LOCK_EX && op !== LOCK_UN) throw new SysError(EINVAL);
+  return 0;
+}
+
 export const descripSyscalls: Record<number, SyscallHandler> = {
+  32: sysFlock,
   57: sysClose,
   23: (td, a) => dupTo(td, a.int(0), 0, false),
   24: sysDup3,

@@ -23,7 +23,9 @@ import { pollSyscalls } from './sys_poll.ts';
 import { dirSyscalls } from './vfs_dirent.ts';
 import { attrSyscalls } from './vfs_attr.ts';
 import { mountSyscalls } from './vfs_mountsys.ts';
+import { eventfdSyscalls } from './sys_eventfd.ts';
 import { vnodePath } from './vfs_getcwd.ts';
+import { fileName, filePath } from './vfs_filename.ts';
 import { AT_FDCWD, copyinPath, ioctxOf, startDir } from './vfs_thread.ts';
 import {
   AT_EMPTY_PATH, AT_REMOVEDIR, AT_EACCESS, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, RENAME_NOREPLACE,
@@ -77,12 +79,12 @@ export function openFile(td: Thread, dirfd: number, path: string, flags: number,
   }
   if ((flags & O_DIRECTORY) !== 0) throw new SysError(EINVAL);
   const nd = parentAt(td, dirfd, path, (flags & (O_EXCL | O_NOFOLLOW)) === 0);
+  if (nd.trailingSlash) throw new SysError(EISDIR);
   if (nd.vp) {
     if ((flags & O_EXCL) !== 0) throw new SysError(EEXIST);
     if (nd.vp.type === VDIR) throw new SysError(EISDIR);
     return vnOpen(nd.vp, flags & ~O_CLOEXEC, p.cred, io);
   }
-  if (nd.trailingSlash) throw new SysError(EISDIR);
   checkDirWrite(nd.dvp, p.cred);
   const vp = nd.dvp.create(nd.name, mode & ~p.umask & 0o7777, p.cred);
   /* A file just created opens whatever its mode says (open(O_CREAT|O_WRONLY, 0444) works). */
@@ -110,6 +112,7 @@ function sysMknodat(td: Thread, a: SysArgs): number {
   if ((type === VCHR || type === VBLK) && p.cred.euid !== 0) throw new SysError(EPERM);
   const nd = parentAt(td, a.int(0), path);
   if (nd.vp) throw new SysError(EEXIST);
+  if (nd.trailingSlash) throw new SysError(ENOENT);
   checkDirWrite(nd.dvp, p.cred);
   nd.dvp.mknod(nd.name, type, mode & ~p.umask & 0o7777, dev, p.cred);
   return 0;
@@ -127,6 +130,7 @@ function unlinkAt(td: Thread, dirfd: number, path: string): number {
   const nd = parentAt(td, dirfd, path);
   if (!nd.vp) throw new SysError(ENOENT);
   if (nd.vp.type === VDIR) throw new SysError(EISDIR);
+  if (nd.trailingSlash) throw new SysError(ENOTDIR);
   checkDirWrite(nd.dvp, cred);
   checkSticky(nd.dvp, nd.vp, cred);
   nd.dvp.remove(nd.name);
@@ -182,7 +186,8 @@ function sysLinkat(td: Thread, a: SysArgs): number {
 }
 
 function sysRenameat2(td: Thread, a: SysArgs, flags: number): number {
-  if ((flags & ~RENAME_NOREPLACE) !== 0) throw new SysError((flags & ~7) !== 0 ? EINVAL : EOPNOTSUPP);
+  /* RENAME_EXCHANGE and RENAME_WHITEOUT are not supported: EINVAL, as a file system without them says. */
+  if ((flags & ~RENAME_NOREPLACE) !== 0) throw new SysError(EINVAL);
   const from = parentAt(td, a.int(0), copyinPath(td, a.ptr(1)));
   const to = parentAt(td, a.int(2), copyinPath(td, a.ptr(3)));
   renameCheck(td, from, to, flags);
@@ -206,7 +211,7 @@ function renameCheck(td: Thread, from: NameiParent, to: NameiParent, flags: numb
     if (src.type === VDIR && to.vp.type !== VDIR) throw new SysError(ENOTDIR);
     if (src.type !== VDIR && to.vp.type === VDIR) throw new SysError(EISDIR);
   }
-  if (to.trailingSlash && src.type !== VDIR) throw new SysError(ENOTDIR);
+  if ((to.trailingSlash || from.trailingSlash) && src.type !== VDIR) throw new SysError(ENOTDIR);
   checkDirWrite(from.dvp, cred);
   checkDirWrite(to.dvp, cred);
   checkSticky(from.dvp, src, cred);
@@ -263,31 +268,7 @@ function procSelfFallback(td: Thread, path: string): string | null {
   if (m[2] === 'cwd') return vnodePath(p.cwd, p.root);
   if (m[2] === 'root') return '/';
   const fp = p.fd.getOrNull(Number(m[2].slice(3)));
-  return fp ? fileName(fp, td) : null;
-}
-
-/** A name for an open file as /proc/self/fd shows it. */
-export function fileName(fp: File, td: Thread): string {
-  const vp = fp.vnode;
-  if (!vp) return `pipe:[${fp.ops.stat(fp).ino}]`;
-  if (vp.type === VDIR) return vnodePath(vp, td.proc.root);
-  const va = vp.getattr();
-  if (va.rdev === 0x501) return '/dev/console';
-  if (va.rdev === 0x500) return '/dev/tty';
-  return filePath(fp, td) ?? `anon_inode:[${va.ino}]`;
-}
-
-/** The path a file was opened by, made absolute on demand (getcwd is costly). */
-export function filePath(fp: File, td: Thread): string | null {
-  const o = fp.origin;
-  if (!o) return null;
-  if (!o.dir) return o.rel;
-  try {
-    const base = vnodePath(o.dir, td.proc.root);
-    return base === '/' ? `/${o.rel}` : `${base}/${o.rel}`;
-  } catch {
-    return null;
-  }
+  return fp ? fileName(fp, p.root) : null;
 }
 
 function setCwd(td: Thread, vp: Vnode): number {
@@ -373,7 +354,7 @@ mmapHooks.fileFor = (td, fd) => {
     pager: vp && vp.type === VREG ? vp : null,
     readable: fp.readable,
     writable: fp.writable,
-    name: vp && vp.type === VREG ? (filePath(fp, td) ?? '') : '',
+    name: vp && vp.type === VREG ? (filePath(fp, td.proc.root) ?? '') : '',
     zero: rdev === 0x105,
   };
 };
@@ -385,6 +366,7 @@ export const vfsSyscalls: Record<number, SyscallHandler> = {
   ...dirSyscalls,
   ...attrSyscalls,
   ...mountSyscalls,
+  ...eventfdSyscalls,
   56: sysOpenat,
   34: sysMkdirat,
   33: sysMknodat,

@@ -8,7 +8,8 @@ import {
 import { cdevLookup } from '../dev/cdev.ts';
 import { fifoOpen } from './vfs_fifo.ts';
 import {
-  File, O_ACCMODE, O_APPEND, O_DIRECTORY, O_PATH, O_RDONLY, O_TRUNC, O_WRONLY, O_RDWR, POLLIN,
+  File, O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOCTTY,
+  O_PATH, O_RDONLY, O_TRUNC, O_WRONLY, O_RDWR, POLLIN,
   POLLOUT, POLLRDNORM, POLLWRNORM, SEEK_CUR, SEEK_DATA, SEEK_END, SEEK_HOLE, SEEK_SET,
   type FileOps,
 } from './file.ts';
@@ -19,10 +20,16 @@ import { VCHR, VBLK, VDIR, VFIFO, VLNK, VREG, VSOCK, vref, type Vnode } from './
 /* ioctl numbers the file layer answers itself. */
 export const FIONREAD = 0x541b;
 
-/** A new File over vp, taking a vnode reference for it. */
+/* open(2)-only flags that do not live on in the file (F_GETFL never shows them). */
+const OPEN_ONLY = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC;
+
+/**
+ * A new File over vp, taking a vnode reference for it. Files opened by name
+ * carry O_LARGEFILE, as on every 64-bit Linux.
+ */
 export function falloc(ops: FileOps, vp: Vnode | null, flags: number): File {
   if (vp) vref(vp);
-  return new File(ops, vp, flags);
+  return new File(ops, vp, (flags & ~OPEN_ONLY) | (vp ? O_LARGEFILE : 0));
 }
 
 function vnodeOf(fp: File): Vnode {
@@ -110,17 +117,18 @@ export function vnOpen(vp: Vnode, flags: number, cred: Cred, io: IoCtx): File {
     return falloc(pathFileOps, vp, flags & (O_PATH | O_DIRECTORY));
   }
   const acc = flags & O_ACCMODE;
+  if ((flags & O_DIRECTORY) !== 0 && vp.type !== VDIR) throw new SysError(ENOTDIR);
   if (vp.type === VLNK) throw new SysError(ELOOP);
   if (vp.type === VSOCK) throw new SysError(ENXIO);
-  if ((flags & O_DIRECTORY) !== 0 && vp.type !== VDIR) throw new SysError(ENOTDIR);
   const wantWrite = acc === O_WRONLY || acc === O_RDWR || (flags & O_TRUNC) !== 0;
   if (vp.type === VDIR && (acc !== O_RDONLY || (flags & O_TRUNC) !== 0)) throw new SysError(EISDIR);
   if (acc === 3) throw new SysError(EINVAL);
-  const va = vp.getattr();
-  vaccess(va, cred, (acc !== O_WRONLY ? VREAD : 0) | (wantWrite ? VWRITE : 0));
+  /* A read-only file system answers EROFS before any permission check, as on Linux. */
   if (wantWrite && vp.mount.readonly && (vp.type === VREG || vp.type === VDIR)) {
     throw new SysError(EROFS);
   }
+  const va = vp.getattr();
+  vaccess(va, cred, (acc !== O_WRONLY ? VREAD : 0) | (wantWrite ? VWRITE : 0));
   if (vp.type === VCHR || vp.type === VBLK) {
     const dev = cdevLookup(va.rdev);
     if (!dev) throw new SysError(ENXIO);

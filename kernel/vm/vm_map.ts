@@ -8,7 +8,8 @@ import { PAGE_SIZE, type PhysMem } from './physmem.ts';
 import { PTE_V, PTE_W, PTE_COW, ptePpn } from './pte.ts';
 import { Pmap } from './pmap.ts';
 import type { PageAllocator } from './vm_page.ts';
-import type { VmObject } from './vm_object.ts';
+import { VnodeObject, type VmObject, type VnodePager } from './vm_object.ts';
+import { noteFileMapping, forgetFileMapping } from './vm_pager_map.ts';
 import { VmRegion, RF_DONTFORK, RF_HEAP, RF_STACK, RF_WIPEONFORK } from './vm_region.ts';
 import { leafFlags, vmFault, FAULT_OK, FAULT_MAPERR, FAULT_ACCERR, FAULT_SIGBUS } from './vm_fault.ts';
 import {
@@ -54,6 +55,8 @@ export class VmSpace {
   faultCode = 0;
   private refs = 1;
   private tlbDirty = false;
+  /** Files this space has mapped (see vm_pager_map.ts). */
+  private readonly files = new Set<VnodePager>();
   destroyed = false;
 
   constructor(readonly mem: PhysMem, readonly pages: PageAllocator) {
@@ -218,6 +221,7 @@ export class VmSpace {
     const r = new VmRegion(start, end, prot, opts.maxProt ?? PROT_RWX, opts.flags ?? 0,
       opts.object ?? null, opts.pgoff ?? 0, opts.name ?? '');
     this.insertRegion(r);
+    this.noteFile(r);
     this.mergeAround(start, end);
     return this.findRegion(start) ?? r;
   }
@@ -353,6 +357,7 @@ export class VmSpace {
       for (const r of this.regions) {
         if (r.flags & RF_DONTFORK) continue;
         child.regions.push(r.slice(r.start, r.end));
+        child.noteFile(r);
         if ((r.flags & RF_WIPEONFORK) && !r.shared) continue;
         this.forkPages(r, child);
       }
@@ -404,10 +409,19 @@ export class VmSpace {
     this.destroyed = true;
     this.dropPages(0, USER_VA_LIMIT);
     for (const r of this.regions) r.object?.release();
+    for (const pager of this.files) forgetFileMapping(pager, this);
+    this.files.clear();
     this.regions = [];
     this.flushTlb();
     this.pmap.destroy();
     this.rss = 0;
+  }
+
+  /** Remember that this space maps r's file (for vnodeTruncated). */
+  private noteFile(r: VmRegion): void {
+    if (!(r.object instanceof VnodeObject) || this.files.has(r.object.pager)) return;
+    this.files.add(r.object.pager);
+    noteFileMapping(r.object.pager, this);
   }
 
   /** Tell the CPUs about PTE changes made since the last flush. */

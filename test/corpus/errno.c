@@ -44,7 +44,7 @@ main(void)
 	EXPECT(mkdir(dir, 0755), EEXIST);
 	EXPECT(rmdir(path), ENOTDIR);
 	EXPECT(unlink(dir), EISDIR);
-	EXPECT(rmdir("/tmp"), ENOTEMPTY);
+	EXPECT(rmdir(dir), ENOTEMPTY);
 	EXPECT(open("", O_RDONLY), ENOENT);
 	memset(longname, 'n', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';

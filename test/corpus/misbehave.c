@@ -22,6 +22,8 @@ spin(void)
 		n++;
 }
 
+static int ready[2];
+
 static int
 spin_blocked_signals(void)
 {
@@ -30,6 +32,7 @@ spin_blocked_signals(void)
 	/* SIGKILL cannot be blocked: the parent's kill still ends us. */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
+	write(ready[1], "r", 1);
 	for (;;)
 		;
 }
@@ -138,18 +141,18 @@ huge_malloc(void)
 static int
 many_mmaps(void)
 {
-	/* 20000 separate one-page mappings (alternating protections so they
+	/* 5000 separate one-page mappings (alternating protections so they
 	 * cannot merge), then unmap them all. */
-	static char *p[20000];
+	static char *p[5000];
 	long pg = sysconf(_SC_PAGESIZE);
 
-	for (int i = 0; i < 20000; i++) {
+	for (int i = 0; i < 5000; i++) {
 		p[i] = mmap(NULL, (size_t)pg, i & 1 ? PROT_READ : PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p[i] == MAP_FAILED)
 			return 1;
 	}
-	for (int i = 0; i < 20000; i++)
+	for (int i = 0; i < 5000; i++)
 		if (munmap(p[i], (size_t)pg) != 0)
 			return 2;
 	return 0;
@@ -174,13 +177,17 @@ main(void)
 	report("unbounded recursion:", overflow);
 	report("fork bomb under RLIMIT_NPROC=12:", fork_bomb);
 	report("1 TiB malloc, mmap and sbrk:", huge_malloc);
-	report("20000 one-page mmaps:", many_mmaps);
+	report("5000 one-page mmaps:", many_mmaps);
 
 	/* A spinner with every signal blocked still dies by SIGKILL. */
+	pipe(ready);
 	fflush(stdout);
 	if ((pid = fork()) == 0)
 		_exit(spin_blocked_signals());
-	usleep(100000);
+	{
+		char c;
+		read(ready[0], &c, 1);	/* its signals are blocked now */
+	}
 	kill(pid, SIGTERM);	/* blocked: stays pending */
 	usleep(50000);
 	CHECK(waitpid(pid, &st, WNOHANG) == 0, "a spinner with SIGTERM blocked keeps running");

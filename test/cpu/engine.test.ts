@@ -12,11 +12,25 @@ import { buildAsm, buildElf, Guest, ROOT, runOurs, runQemu } from './harness.ts'
 import { Access, Stop } from '../../kernel/cpu/cpu.ts';
 import { PTE_R, PTE_X } from '../../kernel/vm/pte.ts';
 
-/** Load a freestanding program (body after _start) without running it. */
+const TIERS = ['interp', 'compile', 'auto'] as const;
+let tier: (typeof TIERS)[number] = 'auto';
+
+/** Run a test body once per engine tier (interpreter, compiler, normal mix). */
+function eachTier(body: () => void): () => void {
+  return () => {
+    for (const t of TIERS) {
+      tier = t;
+      body();
+    }
+    tier = 'auto';
+  };
+}
+
+/** Load a freestanding program (body after _start) without running it, in the current tier. */
 function guest(name: string, body: string, flags: string[] = []): Guest {
   const asm = `    .text\n    .globl _start\n_start:\n${body}\n    li a7, 93\n    ecall\n    .data\n    .align 12\nbuf: .space 8192\n`;
   const elf = flags.length ? buildElfAsm(name, asm, flags) : buildAsm(name, asm);
-  const g = new Guest();
+  const g = new Guest(tier);
   g.load(readFileSync(elf), [name]);
   return g;
 }
@@ -29,16 +43,16 @@ function buildElfAsm(name: string, asm: string, flags: string[]): string {
 const reg = (g: Guest, r: number): bigint => g.cpu.ctx.getX(r);
 const S0 = 8, S1 = 9, A0 = 10, A1 = 11;
 
-test('ecall stops with pc at the ecall; earlier instructions retired', () => {
+test('ecall stops with pc at the ecall; earlier instructions retired', eachTier(() => {
   const g = guest('t_ecall', '    li s1, 5\n    la s0, 1f\n1:  ecall');
   const before = g.cpu.instret;
   assert.equal(g.cpu.run(1000), Stop.ECALL);
   assert.equal(BigInt(g.cpu.ctx.pc), reg(g, S0));
   assert.equal(reg(g, S1), 5n);
   assert.ok(g.cpu.instret - before >= 3);
-});
+}));
 
-test('ebreak and illegal instructions stop at the instruction with its bits', () => {
+test('ebreak and illegal instructions stop at the instruction with its bits', eachTier(() => {
   const g = guest('t_ebreak', '    la s0, 1f\n1:  ebreak');
   assert.equal(g.cpu.run(1000), Stop.EBREAK);
   assert.equal(BigInt(g.cpu.ctx.pc), reg(g, S0));
@@ -50,15 +64,15 @@ test('ebreak and illegal instructions stop at the instruction with its bits', ()
     assert.equal(h.cpu.faultInsn, bits >>> 0, word);
     assert.equal(reg(h, S1), 1n);
   }
-});
+}));
 
-test('FP with dynamic rounding and frm >= 5 is illegal', () => {
+test('FP with dynamic rounding and frm >= 5 is illegal', eachTier(() => {
   const g = guest('t_frm', '    li a0, 5\n    fsrm a0\n    la s0, 1f\n1:  fadd.d fa0, fa1, fa2, dyn');
   assert.equal(g.cpu.run(1000), Stop.ILLEGAL);
   assert.equal(BigInt(g.cpu.ctx.pc), reg(g, S0));
-});
+}));
 
-test('load, store and fetch faults report address and access; pc at the instruction', () => {
+test('load, store and fetch faults report address and access; pc at the instruction', eachTier(() => {
   const cases: [string, string, number, Access][] = [
     ['t_fault_ld', '    li a0, 0x12345678\n    la s0, 1f\n    li s1, 7\n1:  ld a1, 0(a0)', 0x12345678, Access.READ],
     ['t_fault_sd', '    la a0, _start\n    la s0, 1f\n    li s1, 7\n1:  sd a0, 8(a0)', -1, Access.WRITE],
@@ -79,12 +93,19 @@ test('load, store and fetch faults report address and access; pc at the instruct
   assert.equal(x.cpu.faultAccess, Access.EXEC);
   assert.equal(x.cpu.faultAddr, 0x50000000);
   assert.equal(x.cpu.ctx.pc, 0x50000000);
+  const far = guest('t_fault_far', '    li a0, 0x100000008\n    li s1, 7\n    jalr ra, 0(a0)');
+  assert.equal(far.cpu.run(1000), Stop.FAULT);
+  assert.equal(far.cpu.faultAccess, Access.EXEC);
+  assert.equal(far.cpu.faultAddr, 0x100000008);
+  assert.equal(far.cpu.ctx.pc, 0x100000008);
+  assert.equal(reg(far, S1), 7n);
+  assert.ok(reg(far, 1) !== 0n, 'the jalr retired: ra holds the link');
   const z = guest('t_fault_zero', '    jr zero');
   assert.equal(z.cpu.run(1000), Stop.FAULT);
   assert.equal(z.cpu.ctx.pc, 0);
-});
+}));
 
-test('a fault resolved by the kernel resumes at the faulting instruction', () => {
+test('a fault resolved by the kernel resumes at the faulting instruction', eachTier(() => {
   const g = guest('t_resume', '    li a0, 0x30000800\n    li a1, 0x55\n    sd a1, 2044(a0)\n    ld a0, 2044(a0)');
   assert.equal(g.cpu.run(1000), Stop.FAULT);
   assert.equal(g.cpu.faultAddr, 0x30000000 + 4092);
@@ -94,18 +115,18 @@ test('a fault resolved by the kernel resumes at the faulting instruction', () =>
   g.mapPage(0x30001000, PTE_R | 4);
   assert.equal(g.cpu.run(1000), Stop.ECALL);
   assert.equal(reg(g, A0), 0x55n);
-});
+}));
 
-test('rdinstret and rdcycle count retired instructions exactly', () => {
+test('rdinstret and rdcycle count retired instructions exactly', eachTier(() => {
   const g = guest('t_instret', '    rdinstret s0\n' + '    addi a1, a1, 1\n'.repeat(10) + '    rdinstret s1\n    rdcycle a0\n    sub a0, a0, s1');
   assert.equal(g.cpu.run(1000), Stop.ECALL);
   assert.equal(reg(g, S1) - reg(g, S0), 11n);
   assert.equal(reg(g, A0), 1n);
   // s1 itself, rdcycle, sub and li a7 retired after s1 was read; the ecall did not.
   assert.equal(BigInt(g.cpu.instret), reg(g, S1) + 4n);
-});
+}));
 
-test('run(budget) returns at a block boundary even in an infinite loop', () => {
+test('run(budget) returns at a block boundary even in an infinite loop', eachTier(() => {
   const g = guest('t_budget', '1:  addi a0, a0, 1\n    j 1b');
   for (let i = 0; i < 3; i++) {
     const before = g.cpu.instret;
@@ -113,7 +134,7 @@ test('run(budget) returns at a block boundary even in an infinite loop', () => {
     assert.ok(g.cpu.instret - before >= 1000 && g.cpu.instret - before < 1100);
   }
   assert.equal(BigInt(g.cpu.instret), reg(g, A0) * 2n + 0n);
-});
+}));
 
 test('LR/SC: the reservation dropped by a context switch makes SC fail', () => {
   const g = guest('t_lrsc', '    la a0, buf\n    lr.d a1, (a0)\n    ecall\n    sc.d s0, a1, (a0)');
@@ -124,7 +145,7 @@ test('LR/SC: the reservation dropped by a context switch makes SC fail', () => {
   assert.equal(reg(g, S0), 1n);
 });
 
-test('kernel writes (noteWrite) drop compiled code of the frame', () => {
+test('kernel writes (noteWrite) drop compiled code of the frame', eachTier(() => {
   const g = guest('t_notewrite', '    .option norvc\n1:  li a0, 1\n    ecall\n    j 1b');
   assert.equal(g.cpu.run(1000), Stop.ECALL);
   assert.equal(reg(g, A0), 1n);
@@ -136,20 +157,23 @@ test('kernel writes (noteWrite) drop compiled code of the frame', () => {
   g.cpu.ctx.pc += 4;
   assert.equal(g.cpu.run(1000), Stop.ECALL);
   assert.equal(reg(g, A0), 2n);
-});
+}));
 
-test('the same code frame mapped at two addresses runs with each pc', () => {
-  const g = guest('t_alias', '    la s0, 1f\n1:  auipc a0, 0\n    ecall');
+test('the same code frame mapped at two addresses runs with each pc', eachTier(() => {
+  const g = guest('t_alias', '    la s0, 1f\n    la s1, 3f\n1:  auipc a0, 0\n    j 2f\n    nop\n2:  li a1, 0\n    beqz a1, 3f\n    nop\n3:  ecall');
   const code = BigInt(g.cpu.ctx.pc) & ~4095n;
   assert.equal(g.cpu.run(1000), Stop.ECALL);
   assert.equal(reg(g, A0), reg(g, S0));
   const off = Number(reg(g, S0) - code);
-  const alias = 0x20000000;
-  g.mapPage(alias, PTE_R | PTE_X, Math.floor(g.pa(Number(code)) / 4096));
-  g.cpu.ctx.pc = alias + off;
-  assert.equal(g.cpu.run(1000), Stop.ECALL);
-  assert.equal(reg(g, A0), BigInt(alias + off));
-});
+  // The second alias is above 2 GiB, where pcs are negative in int32 form inside the engine.
+  for (const alias of [0x20000000, 0xc0000000, 0xfffe0000]) {
+    g.mapPage(alias, PTE_R | PTE_X, Math.floor(g.pa(Number(code)) / 4096));
+    g.cpu.ctx.pc = alias + off;
+    assert.equal(g.cpu.run(1000), Stop.ECALL);
+    assert.equal(reg(g, A0), BigInt(alias + off));
+    assert.equal(g.cpu.ctx.pc, alias + Number(reg(g, S1) - code), 'branches at high addresses');
+  }
+}));
 
 test('self-modifying code with fence.i matches qemu', () => {
   const asm = `

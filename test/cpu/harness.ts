@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { PhysMem } from '../../kernel/vm/physmem.ts';
 import { PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, makePte } from '../../kernel/vm/pte.ts';
 import { Cpu, Stop } from '../../kernel/cpu/cpu.ts';
+import type { Tiering } from '../../kernel/cpu/codecache.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BUILD = join(ROOT, 'build', 'cpu');
@@ -63,7 +64,7 @@ const PAGE = 4096;
 
 export class Guest {
   readonly mem = new PhysMem(MEM_SIZE);
-  readonly cpu = new Cpu(this.mem, 0);
+  readonly cpu: Cpu;
   private nextFrame = 1;
   readonly root: number;
   /** VPN → PPN of every mapped page, for the harness's own copyin. */
@@ -76,7 +77,8 @@ export class Guest {
   /** Stops other than ECALL that ended the run. */
   stop: Stop | null = null;
 
-  constructor() {
+  constructor(tiering: Tiering = 'auto') {
+    this.cpu = new Cpu(this.mem, 0, tiering);
     this.root = this.allocFrame();
     this.cpu.setPageTable(this.root);
   }
@@ -121,15 +123,24 @@ export class Guest {
 
   read(va: number, n: number): Uint8Array {
     const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.mem.u8[this.pa(va + i)];
+    let i = 0;
+    while (i < n) {
+      const pa = this.pa(va + i);
+      const m = Math.min(n - i, PAGE - (pa % PAGE));
+      out.set(this.mem.u8.subarray(pa, pa + m), i);
+      i += m;
+    }
     return out;
   }
 
   write(va: number, bytes: Uint8Array): void {
-    for (let i = 0; i < bytes.length; i++) {
+    let i = 0;
+    while (i < bytes.length) {
       const pa = this.pa(va + i);
+      const n = Math.min(bytes.length - i, PAGE - (pa % PAGE));
       this.mem.noteWrite(Math.floor(pa / PAGE));
-      this.mem.u8[pa] = bytes[i];
+      this.mem.u8.set(bytes.subarray(i, i + n), pa);
+      i += n;
     }
   }
 
@@ -284,8 +295,8 @@ export class Guest {
 }
 
 /** Load and run an ELF under the harness. */
-export function runOurs(elf: string, argv: string[] = []): RunResult & { guest: Guest; insns: number } {
-  const g = new Guest();
+export function runOurs(elf: string, argv: string[] = [], tiering: Tiering = 'auto'): RunResult & { guest: Guest; insns: number } {
+  const g = new Guest(tiering);
   g.load(readFileSync(elf), [elf, ...argv]);
   const insns = g.run();
   if (g.exitStatus === null) {

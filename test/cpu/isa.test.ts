@@ -8,19 +8,25 @@ import assert from 'node:assert/strict';
 import { buildAsm, runOurs, runQemu } from './harness.ts';
 import { AsmBuilder, EDGE64, EDGE_IMM, branchTest, hex64, iTypeTest, rTypeTest, type AsmTest } from './isagen.ts';
 
-/** Build, run under both, and compare with the failing case named. */
+/**
+ * Build, run under qemu and under each tier of our engine (interpreter only,
+ * compiler only, and the normal mix), and compare with the failing case named.
+ */
 function check(name: string, t: AsmTest, march = 'rv64gc'): void {
   const elf = buildAsm(name, t.asm, march);
   const q = runQemu(elf);
-  const o = runOurs(elf);
-  const ql = q.stdout.split('\n'), ol = o.stdout.split('\n');
-  for (let i = 0; i < Math.max(ql.length, ol.length); i++) {
-    if (ql[i] !== ol[i]) {
-      assert.fail(`${name}: case ${i} (${t.labels[i] ?? 'end'}): qemu ${ql[i]} ours ${ol[i]}`);
+  const ql = q.stdout.split('\n');
+  assert.ok(ql.length > t.labels.length, `${name}: qemu printed every case`);
+  for (const tier of ['interp', 'compile', 'auto'] as const) {
+    const o = runOurs(elf, [], tier);
+    const ol = o.stdout.split('\n');
+    for (let i = 0; i < Math.max(ql.length, ol.length); i++) {
+      if (ql[i] !== ol[i]) {
+        assert.fail(`${name} [${tier}]: case ${i} (${t.labels[i] ?? 'end'}): qemu ${ql[i]} ours ${ol[i]}`);
+      }
     }
+    assert.equal(o.status, q.status, `${name} [${tier}]: exit status`);
   }
-  assert.equal(o.status, q.status, `${name}: exit status`);
-  assert.ok(ql.length > t.labels.length, `${name}: printed every case`);
 }
 
 test('RV64I register-register ops', () => {

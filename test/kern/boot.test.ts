@@ -131,3 +131,84 @@ test('credentials, sessions, rlimits, uname, clocks, getrandom, prctl', { skip: 
   assert.equal(programOutput(r.console), qemuRun(bin).stdout);
   assert.equal(r.status, 0);
 });
+
+test('robust mutexes: a dead owner hands the next locker EOWNERDEAD', { skip }, async () => {
+  const bin = buildProgram('robust', prog('robust'), ['-static', '-O2']);
+  const r = await bootRoot(makeRoot({ robust: bin }), '/bin/robust');
+  assert.equal(programOutput(r.console), 'init: Success\nlock after owner died: EOWNERDEAD\nconsistent: 0 unlock: 0\nlock again: 0\n');
+  assert.equal(r.status, 0);
+});
+
+test('a kernel bug in a syscall handler panics with a register dump; the host survives', { skip }, async () => {
+  const bin = buildProgram('callbug', `#include <stdio.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+int main(void) { printf("before\\n"); fflush(stdout); syscall(500, 1, 2, 3); printf("after\\n"); return 0; }
+`, ['-static', '-O2']);
+  const r = await bootRoot(makeRoot({ callbug: bin }), '/bin/callbug', {
+    setup: (k) => { k.syscalls.sysent[500] = () => { throw new Error('test: deliberate kernel bug'); }; },
+  });
+  assert.match(r.console, /before\r\npanic: test: deliberate kernel bug\r\n/);
+  assert.match(r.console, /curthread: pid 1 tid 1 \(callbug\) syscall 500/);
+  assert.match(r.console, /a7\s+00000000000001f4/);
+  assert.doesNotMatch(r.console, /after/);
+  assert.equal(r.status, 70);
+});
+
+test('unknown syscalls return ENOSYS and are counted', { skip }, async () => {
+  const bin = buildProgram('enosys', `#include <stdio.h>
+#include <errno.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+int main(void) { long r = syscall(499); printf("%ld %d\\n", r, errno); return 0; }
+`, ['-static', '-O2']);
+  const r = await bootRoot(makeRoot({ enosys: bin }), '/bin/enosys');
+  assert.equal(programOutput(r.console), '-1 38\n');
+  assert.equal(r.kernel.syscalls.unknown.get(499), 1);
+});
+
+test('a vfork parent with a caught signal pending still gets the child pid', { skip }, async () => {
+  const bin = buildProgram('vforksig', prog('vforksig'), ['-static', '-O2']);
+  const r = await bootRoot(makeRoot({ vforksig: bin }), '/bin/vforksig');
+  assert.equal(programOutput(r.console), 'vfork returned child: 1\nwaitpid: 1 status=5 got=1\n');
+});
+
+test('pid 1 runs on the console: its controlling terminal, session and foreground group', { skip }, async () => {
+  const bin = buildProgram('ctty', prog('ctty'), ['-static', '-O2']);
+  const r = await bootRoot(makeRoot({ ctty: bin }), '/bin/ctty');
+  assert.equal(programOutput(r.console), 'isatty: 1 1 1\npid=1 sid=1 pgid=1 fg=1\n/dev/tty opens: 1\nttyname: /dev/console\n');
+});
+
+test('job control on the console: SIGTTIN stops a background reader; typed input reaches read', { skip }, async () => {
+  const bin = buildProgram('ttyjob', prog('ttyjob'), ['-static', '-O2']);
+  const r = await bootRoot(makeRoot({ ttyjob: bin }), '/bin/ttyjob', {
+    setup: (k) => { setTimeout(() => k.consoleInput(new TextEncoder().encode('typed line\r')), 300); },
+  });
+  const out = programOutput(r.console);
+  assert.match(out, /background reader stopped by: 21\n/);
+  assert.match(out, /read 11: typed line\n$/);
+  assert.equal(r.status, 0);
+});
+
+test('CPU-time timers and RLIMIT_CPU', { skip }, async () => {
+  const bin = buildProgram('cputime', prog('cputime'), ['-static', '-O2']);
+  const r = await bootRoot(makeRoot({ cputime: bin }), '/bin/cputime');
+  assert.equal(programOutput(r.console), 'virtual and prof fired: 1 1\nrlimit cpu: signaled=1 sig=9\n');
+});
+
+test('execve errors: E2BIG, ENOEXEC for truncated/foreign/empty files, ELOOP past 4 #! levels', { skip }, async () => {
+  const bin = buildProgram('execerr', prog('execerr'), ['-static', '-O2']);
+  const r = await bootRoot(makeRoot({ execerr: bin }), '/bin/execerr');
+  assert.equal(programOutput(r.console), [
+    'one 200 KB argument: Argument list too long', '2.4 MB of arguments: Argument list too long',
+    'truncated ELF: Exec format error', 'x86-64 ELF: Exec format error', 'empty file: Exec format error',
+    '#! nested 5 deep: Too many levels of symbolic links', 'no x bit: Permission denied',
+    'missing: No such file or directory', 'ran with 5 args', ''].join('\n'));
+  assert.equal(r.status, 0);
+});
+
+test('the message buffer keeps the boot log for dmesg (syslog/klogctl)', { skip }, async () => {
+  const bin = buildProgram('dmesg', prog('dmesg'), ['-static', '-O2']);
+  const r = await bootRoot(makeRoot({ dmesg: bin }), '/bin/dmesg');
+  assert.equal(programOutput(r.console), 'size>0: 1 read>0: 1 has Mounting: 1 has copyright: 1\n');
+});

@@ -49,7 +49,7 @@ export interface BootResult {
 }
 
 /** Boot a kernel over root with init_path=init (and more kenv); resolve when it halts. */
-export function bootRoot(root: string, init: string, opts: { kenv?: Record<string, string>; timeoutMs?: number; mem?: number; input?: string } = {}): Promise<BootResult> {
+export function bootRoot(root: string, init: string, opts: { kenv?: Record<string, string>; timeoutMs?: number; mem?: number; input?: string; setup?: (k: Kernel) => void } = {}): Promise<BootResult> {
   return new Promise((resolve, reject) => {
     let out = '';
     const dec = new TextDecoder();
@@ -88,6 +88,7 @@ export function bootRoot(root: string, init: string, opts: { kenv?: Record<strin
       reject(new Error(`kernel did not halt within ${opts.timeoutMs ?? 20000} ms; console:\n${out}`));
     }, opts.timeoutMs ?? 20000);
     kernel = new Kernel(platform, cfg);
+    opts.setup?.(kernel);
     kernel.boot();
     if (opts.input) kernel.consoleInput(new TextEncoder().encode(opts.input));
     void t0;

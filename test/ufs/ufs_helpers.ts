@@ -97,7 +97,7 @@ export function snapshot(vol: UfsVolume): Map<string, Snap> {
 }
 
 /** The image must hold exactly the host tree: names, types, modes, sizes, bytes, link targets, link counts. */
-export function compareWithHost(vol: UfsVolume, root: string, opts: { perms?: boolean } = {}): number {
+export function compareWithHost(vol: UfsVolume, root: string, opts: { perms?: boolean; mtimes?: boolean } = {}): number {
   const snap = snapshot(vol);
   let n = 0;
   const walk = (hostDir: string, path: string) => {
@@ -110,6 +110,7 @@ export function compareWithHost(vol: UfsVolume, root: string, opts: { perms?: bo
       snap.delete(p);
       n++;
       if (opts.perms !== false && !st.isSymbolicLink()) assert.equal(s.perm, st.mode & 0o7777, `mode of ${p}`);
+      if (opts.mtimes) assert.equal(vol.getattr(s.ino).mtime.sec, Math.floor(st.mtimeMs / 1000), `mtime of ${p}`);
       if (st.isDirectory()) {
         assert.equal(s.type, IFDIR, p);
         walk(hp, p);

@@ -371,3 +371,74 @@ test('O_PATH descriptors: fstat and *at() work, read does not', () => {
   assert.equal(sys.call(SYS.newfstatat, d, sys.str('f'), va, 0), 0);
   assert.equal(sys.call(SYS.fstat, d, va), 0);
 });
+
+test('mount and umount2 a tmpfs; read-only mounts refuse writes', () => {
+  const sys = new Sys();
+  sys.call(SYS.mkdirat, AT_FDCWD, sys.str('/mnt'), 0o755);
+  assert.equal(sys.call(SYS.mount, sys.str('none'), sys.str('/mnt'), sys.str('tmpfs'), 0, sys.str('size=1m')), 0);
+  sys.call(SYS.close, open(sys, '/mnt/inside', O_CREAT | O_WRONLY));
+  const va = sys.alloc(120);
+  sys.call(SYS.statfs, sys.str('/mnt'), va);
+  assert.equal(Number(new DataView(sys.read(va, 120).buffer).getBigInt64(16, true)), 256);
+  assert.equal(sys.call(SYS.umount2, sys.str('/mnt/inside'), 0), -EINVAL);
+  assert.equal(sys.call(SYS.umount2, sys.str('/mnt'), 0), 0);
+  assert.equal(stat(sys, '/mnt/inside'), -ENOENT);
+  assert.equal(sys.call(SYS.mount, 0, sys.str('/mnt'), sys.str('tmpfs'), 1, 0), 0);
+  assert.equal(open(sys, '/mnt/x', O_CREAT | O_WRONLY), -EROFS);
+  assert.equal(sys.call(SYS.mount, 0, sys.str('/mnt'), sys.str('tmpfs'), 32, 0), 0);
+  assert.ok(open(sys, '/mnt/x', O_CREAT | O_WRONLY) >= 0);
+  assert.equal(sys.call(SYS.mount, 0, sys.str('/mnt'), sys.str('nosuchfs'), 0, 0), -19);
+  assert.equal(sys.call(SYS.umount2, sys.str('/'), 0), -EBUSY);
+});
+
+test('eventfd2: counter, semaphore mode, EAGAIN', () => {
+  const sys = new Sys();
+  const fd = sys.call(19, 3, 1 | 0o4000) as number;
+  assert.ok(fd >= 0);
+  const va = sys.alloc(8);
+  assert.equal(sys.call(SYS.read, fd, va, 8), 8);
+  assert.equal(new DataView(sys.read(va, 8).buffer).getBigUint64(0, true), 1n);
+  sys.call(SYS.read, fd, va, 8);
+  sys.call(SYS.read, fd, va, 8);
+  assert.equal(sys.call(SYS.read, fd, va, 8), -11);
+  const w = new DataView(new ArrayBuffer(8));
+  w.setBigUint64(0, 5n, true);
+  assert.equal(sys.call(SYS.write, fd, sys.alloc(new Uint8Array(w.buffer)), 8), 8);
+  assert.equal(sys.call(SYS.read, fd, va, 4), -EINVAL);
+});
+
+test('sendfile copies between descriptors; flock and fadvise are accepted', () => {
+  const sys = new Sys();
+  const a = open(sys, '/a', O_CREAT | O_RDWR);
+  write(sys, a, 'copy me please');
+  const b = open(sys, '/b', O_CREAT | O_RDWR);
+  const offVa = sys.alloc(8);
+  new DataView(new ArrayBuffer(8));
+  const ov = sys.alloc(new Uint8Array([5, 0, 0, 0, 0, 0, 0, 0]));
+  assert.equal(sys.call(71, b, a, ov, 100), 9);
+  assert.equal(new DataView(sys.read(ov, 8).buffer).getBigInt64(0, true), 14n);
+  sys.call(SYS.lseek, b, 0, 0);
+  assert.equal(read(sys, b, 100), 'me please');
+  assert.equal(sys.call(32, a, 2 | 4), 0);
+  assert.equal(sys.call(32, a, 3), -EINVAL);
+  assert.equal(sys.call(223, a, 0, 0, 2), 0);
+  void offVa;
+});
+
+test('trailing slashes: each call answers as Linux does', () => {
+  const sys = new Sys();
+  sys.call(SYS.close, open(sys, '/f', O_CREAT | O_WRONLY));
+  sys.call(SYS.mkdirat, AT_FDCWD, sys.str('/d'), 0o755);
+  sys.call(SYS.symlinkat, sys.str('d'), AT_FDCWD, sys.str('/ld'));
+  assert.equal(sys.call(SYS.mkdirat, AT_FDCWD, sys.str('/f/'), 0o755), -EEXIST);
+  assert.equal(open(sys, '/f/', O_CREAT | O_WRONLY), -EISDIR);
+  assert.equal(open(sys, '/g/', O_CREAT | O_WRONLY), -EISDIR);
+  assert.equal(sys.call(SYS.unlinkat, AT_FDCWD, sys.str('/ld/'), 0), -ENOTDIR);
+  assert.equal(sys.call(SYS.unlinkat, AT_FDCWD, sys.str('/ld/'), 0x200), -ENOTDIR);
+  assert.equal(sys.call(SYS.unlinkat, AT_FDCWD, sys.str('/f/'), 0), -ENOTDIR);
+  assert.equal(sys.call(SYS.renameat, AT_FDCWD, sys.str('/f/'), AT_FDCWD, sys.str('/h')), -ENOTDIR);
+  assert.ok(typeof stat(sys, '/ld/') !== 'number', 'stat follows a symlink named with a slash');
+  assert.equal(open(sys, '/ld', O_RDONLY | O_NOFOLLOW | O_DIRECTORY), -ENOTDIR);
+  assert.equal(sys.call(SYS.newfstatat, 99, sys.str(''), sys.alloc(128), 0), -ENOENT);
+  assert.equal((sys.call(SYS.fcntl, open(sys, '/f', O_RDONLY), 3) as number) & 0o100000, 0o100000);
+});

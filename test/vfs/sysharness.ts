@@ -14,7 +14,9 @@ import { SysError } from '../../kernel/kern/errno.ts';
 import { SleepRequest } from '../../kernel/kern/sleep.ts';
 import { TmpfsMount } from '../../kernel/fs/tmpfs/tmpfs_vfsops.ts';
 import { DevfsMount } from '../../kernel/fs/devfs/devfs_vfsops.ts';
-import { MountTable, type Mount } from '../../kernel/vfs/vfs_mount.ts';
+import { MountTable, setSystemMounts, type Mount } from '../../kernel/vfs/vfs_mount.ts';
+import { vfsRegisterBase } from '../../kernel/vfs/vfs_conf.ts';
+import type { Platform } from '../../kernel/platform.ts';
 import { FileTable } from '../../kernel/vfs/file.ts';
 import { vfsSyscalls } from '../../kernel/vfs/vfs_syscalls.ts';
 import { vref } from '../../kernel/vfs/vnode.ts';
@@ -46,6 +48,8 @@ export class Sys {
       r.mkdir('dev', 0o755, { uid: 0, gid: 0, euid: 0, egid: 0, suid: 0, sgid: 0, groups: [0] });
       this.mounts.mount(new DevfsMount(), r.lookup('dev'));
     }
+    setSystemMounts(this.mounts);
+    vfsRegisterBase(this.pages, { hostfs: () => null } as unknown as Platform);
     memDevInit((b) => b.fill(0x5a));
     const tty = consInit({ write: (b) => this.consoleOut.push(String.fromCharCode(...b)) }, () => this.now);
     this.tty = tty;
@@ -112,5 +116,5 @@ export const SYS = {
   fchownat: 54, fchown: 55, openat: 56, close: 57, pipe2: 59, getdents64: 61, lseek: 62, read: 63,
   write: 64, readv: 65, writev: 66, pread64: 67, pwrite64: 68, pselect6: 72, ppoll: 73,
   readlinkat: 78, newfstatat: 79, fstat: 80, sync: 81, fsync: 82, utimensat: 88, umask: 166,
-  renameat2: 276, statx: 291, faccessat2: 439,
+  renameat2: 276, mount: 40, umount2: 39, statx: 291, faccessat2: 439,
 };

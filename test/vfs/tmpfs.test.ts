@@ -161,3 +161,17 @@ test('new files take the directory group when it is set-group-ID', () => {
   assert.equal(f.getattr().gid, 50);
   assert.equal(f.getattr().uid, 5);
 });
+
+test('the node limit gives ENOSPC and freed names are reusable', () => {
+  const mp = new TmpfsMount(mkPages(), { maxNodes: 4 });
+  const r = mp.root();
+  r.create('a', 0o644, root());
+  r.mkdir('d', 0o755, root());
+  r.symlink('l', 'x', root());
+  assert.equal(errno(() => r.create('b', 0o644, root())), ENOSPC);
+  r.remove('a');
+  r.rmdir('d');
+  r.create('b', 0o644, root());
+  r.mkdir('e', 0o755, root());
+  assert.equal(mp.statfs().ffree, 0);
+});

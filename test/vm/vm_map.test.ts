@@ -252,3 +252,22 @@ test('a read fault on a file maps the neighbouring cached pages too (fault-aroun
   pager.evict();
   assert.equal(pages.stats.free, pages.stats.total);
 });
+
+test('a file that shrinks loses the mapped pages past its new end (SIGBUS after)', async () => {
+  const { vnodeTruncated } = await import('../../kernel/vm/vm_pager_map.ts');
+  const { vm, pages } = machine();
+  const pager = new FakePager(pages, bytes(4 * P));
+  vm.map(0x10000, 4 * P, RW, { object: new VnodeObject(pager) });
+  for (let i = 0; i < 4; i++) suword32(vm, 0x10000 + i * P, i);
+  const child = vm.fork();
+  pager.data = bytes(P + 1);
+  vnodeTruncated(pager, P + 1);
+  assert.equal(vm.rss, 2);
+  assert.equal(child.rss, 2);
+  assert.equal(fuword32(vm, 0x11000), 1);
+  assert.equal(vm.fault(0x12000, ACCESS_READ), false);
+  assert.equal(vm.faultSignal, 7);
+  child.destroy();
+  vm.destroy();
+  vnodeTruncated(pager, 0); // nobody maps it any more: nothing to do
+});

@@ -185,3 +185,21 @@ test('regions split by munmap/MAP_FIXED/mprotect merge back, so mremap sees one 
   const q = vmMremap(vm, p, 64 * P, 256 * P, MREMAP_MAYMOVE, 0);
   assert.equal(fuword32(vm, q + 63 * P), 8);
 });
+
+test('madvise REMOVE punches shared anonymous memory; POPULATE_WRITE prefaults', () => {
+  const { vm } = machine();
+  const s = vmMmap(vm, 0, 2 * P, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0, null);
+  suword32(vm, s, 5);
+  const child = vm.fork();
+  assert.equal(vmMadvise(vm, s, P, 9 /* MADV_REMOVE */), 0);
+  assert.equal(fuword32(child, s), 5); // the child's mapping keeps its page until it refaults
+  assert.equal(fuword32(vm, s), 0);
+  const a = vmMmap(vm, 0, 4 * P, RW, ANON, -1, 0, null);
+  assert.equal(vmMadvise(vm, a, 4 * P, 23 /* MADV_POPULATE_WRITE */), 0);
+  assert.equal(vm.regionsIn(a, a + 1).length, 1);
+  const before = vm.rss;
+  assert.equal(errno(() => vmMadvise(vm, a, P, 9)), EINVAL); // REMOVE on private memory
+  assert.equal(vm.rss, before);
+  assert.equal(errno(() => vmMincore(vm, a, P, -1)), EFAULT);
+  child.destroy();
+});

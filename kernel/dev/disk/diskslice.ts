@@ -14,7 +14,7 @@
  * sector offsets; old writers made them absolute on the disk, which we
  * detect by the 'c' partition starting where the slice starts.
  */
-import type { BlockDev } from '../../fs/ufs/ufs_blockdev.ts';
+import { SubBlockDev, type BlockDev } from '../../fs/ufs/ufs_blockdev.ts';
 
 export const DOSPTYP_386BSD = 0xa5;   /* FreeBSD/DragonFly with a 32-bit label */
 export const DOSPTYP_DFLYBSD = 0x6c;  /* DragonFly with a disklabel64 */
@@ -274,4 +274,11 @@ export function dsProbe(dev: BlockDev): DiskPart[] {
     out.push(...labelParts(dev, offset, size, name));
   }
   return out;
+}
+
+/** The device window for a DragonFly suffix ("" = whole disk, "s0a", "s1", "s1a"...), or null. */
+export function dsOpen(dev: BlockDev, suffix: string): BlockDev | null {
+  if (suffix === '') return dev;
+  const p = dsProbe(dev).find((x) => x.name === suffix);
+  return p ? new SubBlockDev(dev, p.offset, p.size) : null;
 }

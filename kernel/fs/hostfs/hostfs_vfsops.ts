@@ -5,13 +5,31 @@
  * empty stand-in directories for those names: something to mount devfs,
  * procfs and a tmpfs on.
  */
-import { ENOENT, SysError } from '../../kern/errno.ts';
+import { EIO, ENOENT, SysError } from '../../kern/errno.ts';
 import type { HostFs } from '../../platform.ts';
 import type { PageAllocator } from '../../vm/vm_page.ts';
 import { HOSTFS_MAGIC, Mount, ST_RDONLY, type StatFs } from '../../vfs/vfs_mount.ts';
 import { VDIR, Vnode, type DirEntry, type Vattr } from '../../vfs/vnode.ts';
 import { nanotime } from '../../vfs/vfs_time.ts';
 import { HostVnode } from './hostfs_vnops.ts';
+
+function hostCall<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof SysError) throw e;
+    throw new SysError(EIO);
+  }
+}
+
+function guarded(h: HostFs): HostFs {
+  return {
+    stat: (p) => hostCall(() => h.stat(p)),
+    readdir: (p) => hostCall(() => h.readdir(p)),
+    read: (p, off, into) => hostCall(() => h.read(p, off, into)),
+    readlink: (p) => hostCall(() => h.readlink(p)),
+  };
+}
 
 export const HOSTFS_SYNTHETIC_DIRS = ['dev', 'proc', 'tmp'];
 
@@ -49,17 +67,21 @@ export class HostfsMount extends Mount {
   private readonly synth = new Map<string, SyntheticDir>();
   private readonly rootVp: HostVnode;
 
-  constructor(readonly host: HostFs, hostDir: string, readonly pages: PageAllocator, syntheticDirs = HOSTFS_SYNTHETIC_DIRS) {
+  /** The host tree, with host errors (a file vanished, EIO) turned into EIO rather than a panic. */
+  readonly host: HostFs;
+
+  constructor(host: HostFs, hostDir: string, readonly pages: PageAllocator, syntheticDirs = HOSTFS_SYNTHETIC_DIRS) {
     super();
+    this.host = guarded(host);
     this.flags |= ST_RDONLY;
     this.from = `hostfs:${hostDir}`;
-    const st = host.stat('');
+    const st = this.host.stat('');
     if (!st || st.type !== 'dir') throw new SysError(ENOENT);
     this.rootVp = new HostVnode(this, '', st);
     this.vnodes.set('', this.rootVp);
     let ino = 0x7fff0000;
     for (const name of syntheticDirs) {
-      if (!host.stat(name)) this.synth.set(name, new SyntheticDir(this, name, ino++));
+      if (!this.host.stat(name)) this.synth.set(name, new SyntheticDir(this, name, ino++));
     }
   }
 

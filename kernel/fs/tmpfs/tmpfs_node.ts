@@ -81,9 +81,14 @@ export abstract class TmpNode extends Vnode {
     this.ctime = nanotime();
   }
 
-  /** Called when the last name or the last holder goes. */
+  private freed = false;
+
+  /** Called when the last name or the last holder goes: data and the inode slot go back. */
   maybeFree(): void {
-    if (this.nlink === 0 && this.usecount === 0) this.freeData();
+    if (this.nlink !== 0 || this.usecount !== 0 || this.freed) return;
+    this.freed = true;
+    this.freeData();
+    this.mount.releaseIno();
   }
   protected freeData(): void {}
 

@@ -133,6 +133,7 @@ export class TmpDir extends TmpNode {
     node.nlink = 0;
     this.touchModified();
     node.touchChanged();
+    node.maybeFree();
   }
 
   override rename(fromName: string, tdvp: Vnode, toName: string): void {
@@ -171,6 +172,8 @@ export class TmpDir extends TmpNode {
 
   override readdir(cookie: number, max: number): DirEntry[] {
     const out: DirEntry[] = [];
+    /* A removed directory reads as empty, '.' and '..' included (as on Linux). */
+    if (this.nlink === 0) return out;
     if (cookie === 0 && out.length < max) out.push({ name: '.', ino: this.ino, type: VDIR, cookie: 1 });
     if (cookie <= 1 && out.length < max) {
       out.push({ name: '..', ino: this.parent.ino, type: VDIR, cookie: FIRST_SEQ });

@@ -10,6 +10,13 @@ export interface BlockDev {
   readonly size: number;
   read(offset: number, into: Uint8Array): void;
   write(offset: number, data: Uint8Array): void;
+  /**
+   * Optional: called after the writes of one file system operation. What
+   * was written before a barrier is one consistent state of the file system;
+   * a write-back cache that flushes whole barrier groups (or journals them)
+   * never leaves a half-done operation on disk.
+   */
+  barrier?(): void;
 }
 
 /** A disk image held in memory: tests, makefs, the browser's "new disk". */
@@ -47,5 +54,9 @@ export class SubBlockDev implements BlockDev {
   write(offset: number, data: Uint8Array): void {
     if (offset < 0 || offset + data.length > this.size) throw new RangeError('write past end of partition');
     this.parent.write(this.base + offset, data);
+  }
+
+  barrier(): void {
+    this.parent.barrier?.();
   }
 }

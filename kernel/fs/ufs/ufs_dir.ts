@@ -52,15 +52,15 @@ function setReclen(buf: Uint8Array, off: number, reclen: number): void {
 
 /** Why a chunk is malformed (ufs_dirbadentry's rules), or null. */
 export function chunkCheck(buf: Uint8Array, base: number): string | null {
-  let off = base;
-  while (off < base + DIRBLKSIZ) {
-    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    const reclen = dv.getUint16(off + 4, true), namlen = buf[off + 7];
+  for (let off = base; off < base + DIRBLKSIZ;) {
+    const reclen = buf[off + 4] | (buf[off + 5] << 8), namlen = buf[off + 7];
     if (reclen < 8 || reclen & 3 || off + reclen > base + DIRBLKSIZ) return `bad reclen ${reclen} at ${off}`;
-    if (dv.getUint32(off, true) !== 0 && (namlen === 0 || dirsiz(namlen) > reclen)) return `bad namlen at ${off}`;
-    for (let i = 0; i < namlen && dv.getUint32(off, true) !== 0; i++) {
-      const c = buf[off + 8 + i];
-      if (c === 0 || c === 0x2f) return `bad name at ${off}`;
+    if ((buf[off] | buf[off + 1] | buf[off + 2] | buf[off + 3]) !== 0) {
+      if (namlen === 0 || dirsiz(namlen) > reclen) return `bad namlen at ${off}`;
+      for (let i = 0; i < namlen; i++) {
+        const c = buf[off + 8 + i];
+        if (c === 0 || c === 0x2f) return `bad name at ${off}`;
+      }
     }
     off += reclen;
   }
@@ -78,6 +78,21 @@ export function chunkRecs(buf: Uint8Array, base: number): DirRec[] {
   return out;
 }
 
+/** Offset of the live record named name in the chunk at base, or -1 (no strings built). */
+export function chunkFind(buf: Uint8Array, base: number, name: string): number {
+  const len = name.length;
+  for (let off = base; off < base + DIRBLKSIZ;) {
+    const reclen = buf[off + 4] | (buf[off + 5] << 8);
+    if (buf[off + 7] === len && (buf[off] | buf[off + 1] | buf[off + 2] | buf[off + 3]) !== 0) {
+      let i = 0;
+      while (i < len && buf[off + 8 + i] === name.charCodeAt(i)) i++;
+      if (i === len) return off;
+    }
+    off += reclen;
+  }
+  return -1;
+}
+
 /** Make an empty chunk at base. */
 export function chunkInit(buf: Uint8Array, base: number): void {
   buf.fill(0, base, base + DIRBLKSIZ);
@@ -93,11 +108,12 @@ export function chunkInsert(buf: Uint8Array, base: number, ino: number, type: nu
   const need = dirsiz(name.length);
   let used = 0;
   for (let off = base; off < base + DIRBLKSIZ;) {
-    const r = readRec(buf, off);
-    const have = r.ino === 0 ? 0 : dirsiz(r.name.length);
-    if (r.reclen - have >= need) return insertAfter(buf, r, have, ino, type, name);
+    const reclen = buf[off + 4] | (buf[off + 5] << 8);
+    const live = (buf[off] | buf[off + 1] | buf[off + 2] | buf[off + 3]) !== 0;
+    const have = live ? dirsiz(buf[off + 7]) : 0;
+    if (reclen - have >= need) return insertAfter(buf, readRec(buf, off), have, ino, type, name);
     used += have;
-    off += r.reclen;
+    off += reclen;
   }
   if (DIRBLKSIZ - used < need) return -1;
   chunkCompact(buf, base);

@@ -98,6 +98,8 @@ export class Superblock {
   get maxsymlinklen(): number { return this.i32(F.maxsymlinklen); }
   get clean(): number { return this.raw[F.clean]; }
   set clean(v: number) { this.raw[F.clean] = v; }
+  /* FS_ISCLEAN; NetBSD also keeps FS_WASCLEAN (2) there, which alone means dirty. */
+  get isClean(): boolean { return (this.raw[F.clean] & 1) !== 0; }
   get id(): [number, number] { return [this.i32(F.id0), this.i32(F.id1)]; }
   get volname(): string {
     let s = '';
@@ -194,6 +196,12 @@ export function sbValidate(sb: Superblock, devSize: number): string | null {
   if (sb.cssize < sb.ncg * 16 || sb.csaddr < 0 || sb.csaddr >= sb.size) return 'bad summary area';
   if (sb.contigsumsize < 0 || sb.contigsumsize > FS_MAXCONTIG) return 'bad contigsumsize';
   if (sb.sbsize < SIZEOF_FS || sb.sbsize > SBLOCKSIZE) return 'bad superblock size';
+  if (sb.ncg > sb.size) return 'bad ncg';
+  for (let c = 0; c < sb.ncg; c++) {
+    /* Every group's metadata must lie inside the file system (UFS1 groups may be offset). */
+    if (sb.cgdmin(c) > sb.size || sb.cgsblock(c) < sb.cgbase(c) || sb.cgdmin(c) > sb.cgbase(c) + sb.fpg) return 'bad cg layout';
+  }
+  if (sb.csaddr + Math.ceil(sb.cssize / sb.fsize) > sb.size) return 'bad summary area';
   return null;
 }
 

@@ -8,7 +8,7 @@ import { EIO, SysError } from '../../kern/errno.ts';
 import { bmap, type UfsCtx } from './ufs_bmap.ts';
 import type { Dinode } from './ufs_dinode.ts';
 import {
-  chunkCheck, chunkInit, chunkInsert, chunkRecs, chunkRemove, DIRBLKSIZ, readRec, writeRec, type DirRec,
+  chunkCheck, chunkFind, chunkInit, chunkInsert, chunkRecs, chunkRemove, DIRBLKSIZ, readRec, writeRec, type DirRec,
 } from './ufs_dir.ts';
 import { writeData } from './ufs_readwrite.ts';
 
@@ -46,7 +46,8 @@ export interface DirHit {
 export function dirFind(ctx: UfsCtx, dip: Dinode, name: string): DirHit | null {
   for (const block of dirBlocks(ctx, dip)) {
     for (let base = 0; base < block.buf.length; base += DIRBLKSIZ) {
-      for (const rec of chunkRecs(block.buf, base)) if (rec.name === name) return { block, rec, base };
+      const off = chunkFind(block.buf, base, name);
+      if (off >= 0) return { block, rec: readRec(block.buf, off), base };
     }
   }
   return null;

@@ -41,8 +41,13 @@ function growTail(ctx: UfsCtx, ino: number, ip: Dinode, firstLbn: number): void 
   ip.size = (nb + 1) * sb.bsize;
 }
 
+/** How far a write got before it failed (for a short write on ENOSPC). */
+export interface WriteProgress {
+  done: number;
+}
+
 /** Write data at off, allocating as needed; updates ip (size, blocks, pointers), not its times. */
-export function writeData(ctx: UfsCtx, ino: number, ip: Dinode, off: number, data: Uint8Array): void {
+export function writeData(ctx: UfsCtx, ino: number, ip: Dinode, off: number, data: Uint8Array, progress?: WriteProgress): void {
   const sb = ctx.sb;
   const end = off + data.length;
   if (end > sb.maxFileSize) throw new SysError(EFBIG);
@@ -59,6 +64,7 @@ export function writeData(ctx: UfsCtx, ino: number, ip: Dinode, off: number, dat
     ctx.io.write(a * sb.fsize + boff, data.subarray(pos - off, pos - off + n));
     ip.size = newSize;
     pos += n;
+    if (progress) progress.done = pos - off;
   }
   if (ip.size < oldSize) ip.size = oldSize;
 }

@@ -62,6 +62,7 @@ export class UfsIo {
       this.dev.write(keys[i], buf);
       i = j;
     }
+    if (keys.length) this.dev.barrier?.();
     this.pending.clear();
   }
 

@@ -14,7 +14,7 @@
  * file system is refused read-write unless the caller asks otherwise.
  */
 import {
-  EEXIST, EINVAL, EIO, EISDIR, EMLINK, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, EROFS, SysError,
+  EEXIST, EINVAL, EIO, EISDIR, EMLINK, ENAMETOOLONG, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY, EPERM, EROFS, SysError,
 } from '../../kern/errno.ts';
 import { UfsAlloc } from './ufs_alloc.ts';
 import type { BlockDev } from './ufs_blockdev.ts';
@@ -27,7 +27,7 @@ import {
 } from './ufs_dir.ts';
 import { CS_NBFREE, CS_NFFREE, CS_NIFREE, DEV_BSIZE, NDADDR, ROOTINO, sbFind, Superblock, UFS_MAXNAMLEN } from './ufs_fs.ts';
 import { dirEmpty, dirEnter, dirFind, dirList, dirRemove, dirRewrite, type UfsDirent } from './ufs_lookup.ts';
-import { readData, writeData } from './ufs_readwrite.ts';
+import { readData, writeData, type WriteProgress } from './ufs_readwrite.ts';
 import { UfsIo } from './ufs_txn.ts';
 
 export type { UfsDirent } from './ufs_lookup.ts';
@@ -84,6 +84,7 @@ export interface UfsStatfs {
 }
 
 const LINK_MAX = 32767;
+const MAXPATHLEN = 4096;
 
 export function modeToDt(mode: number): number {
   switch (mode & IFMT) {
@@ -128,7 +129,7 @@ export class UfsVolume implements UfsCtx {
     const sb = sbFind(dev);
     if (!sb) throw new SysError(EINVAL);
     let ro = opts.readonly ?? false;
-    if (!ro && sb.clean === 0) {
+    if (!ro && !sb.isClean) {
       const policy = opts.dirty ?? 'refuse';
       if (policy === 'refuse') throw new SysError(EPERM);
       if (policy === 'readonly') ro = true;
@@ -151,6 +152,7 @@ export class UfsVolume implements UfsCtx {
     if (!this.mounted) throw new SysError(EINVAL);
     if (write && this.readonly) throw new SysError(EROFS);
     if (this.depth > 0) return fn();
+    if (!write) return this.readOp(fn);
     const csum = this.csum.slice(), total = this.alloc.total.slice(), gen = this.genSeq;
     this.depth++;
     try {
@@ -168,10 +170,21 @@ export class UfsVolume implements UfsCtx {
     }
   }
 
+  /* A read-only operation changes nothing, so there is nothing to roll back. */
+  private readOp<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+    }
+  }
+
   private writeSuper(): void {
     this.sb.setCstotal(this.alloc.total);
     this.sb.time = Math.floor(this.clock() / 1000);
     this.dev.write(this.sb.location, this.sb.raw);
+    this.dev.barrier?.();
   }
 
   /** Write the summary area and the superblock (fs_clean stays as it is). */
@@ -274,6 +287,7 @@ export class UfsVolume implements UfsCtx {
     return this.op(false, () => {
       const ip = this.iget(ino);
       if (ip.type !== IFLNK) throw new SysError(EINVAL);
+      if (ip.size > MAXPATHLEN) throw new SysError(EIO);
       const bytes = ip.shortlink ?? readData(this, ip, 0, ip.size);
       let s = '';
       for (const b of bytes) s += String.fromCharCode(b);
@@ -294,16 +308,29 @@ export class UfsVolume implements UfsCtx {
 
   /* ---- writing ---- */
 
+  /**
+   * Write data at off. Running out of space part way gives a short write (the
+   * blocks that fitted), as write(2) does; ENOSPC only when nothing fitted.
+   */
   write(ino: number, off: number, data: Uint8Array): number {
-    return this.op(true, () => {
-      const ip = this.iget(ino);
-      if (ip.isDir) throw new SysError(EISDIR);
-      if (off < 0) throw new SysError(EINVAL);
-      writeData(this, ino, ip, off, data);
-      ip.mtime = ip.ctime = this.now();
-      this.iput(ino, ip);
-      return data.length;
-    });
+    const progress: WriteProgress = { done: 0 };
+    try {
+      return this.op(true, () => this.writeOp(ino, off, data, progress));
+    } catch (e) {
+      if (!(e instanceof SysError && e.errno === ENOSPC) || progress.done === 0) throw e;
+    }
+    /* Rerun the write for the part that fitted: no half-allocated block is left behind. */
+    return this.op(true, () => this.writeOp(ino, off, data.subarray(0, progress.done), { done: 0 }));
+  }
+
+  private writeOp(ino: number, off: number, data: Uint8Array, progress: WriteProgress): number {
+    const ip = this.iget(ino);
+    if (ip.isDir) throw new SysError(EISDIR);
+    if (off < 0) throw new SysError(EINVAL);
+    writeData(this, ino, ip, off, data, progress);
+    ip.mtime = ip.ctime = this.now();
+    this.iput(ino, ip);
+    return data.length;
   }
 
   setattr(ino: number, ch: UfsSetattr): void {
@@ -402,7 +429,7 @@ export class UfsVolume implements UfsCtx {
 
   symlink(dirIno: number, name: string, target: string, uid = 0, gid = 0): number {
     return this.op(true, () => {
-      if (target.length === 0 || target.length >= 1024) throw new SysError(target.length ? ENAMETOOLONG : ENOENT);
+      if (target.length === 0 || target.length >= MAXPATHLEN) throw new SysError(target.length ? ENAMETOOLONG : ENOENT);
       const dp = this.newName(dirIno, name);
       const [ino, ip] = this.ialloc(dirIno, IFLNK | 0o755, uid, gid);
       const bytes = new Uint8Array(target.length);
