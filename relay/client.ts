@@ -65,10 +65,19 @@ export class Client implements Port {
     if (frame.length < ETHER_HEADER_LEN) return this.traffic.drop('runt');
     if (frame.length > this.init.opts.maxFrame) return this.traffic.drop('oversize');
     const limited = this.limiter.admit(frame.length, now);
-    if (!limited) return this.room.ingress(this, frame);
+    if (!limited) return this.switchFrame(frame);
     this.traffic.drop(limited);
     if (firstTime(this, limited)) this.init.log.info('limit', { room: this.room.name, client: this.id, limit: limited });
     if (this.limiter.abusive()) this.close(CLOSE_POLICY, 'sustained rate-limit abuse');
+  }
+
+  /* A bug in a parser must cost one frame, never the relay and every room on it. */
+  private switchFrame(frame: Buffer): void {
+    try {
+      this.room.ingress(this, frame);
+    } catch (e) {
+      this.init.log.error('frame-error', { room: this.room.name, client: this.id, error: (e as Error).stack ?? String(e), frame: frame.subarray(0, 64).toString('hex') });
+    }
   }
 
   deliver(frame: Buffer): void {

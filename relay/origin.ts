@@ -7,6 +7,11 @@
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
+/** Whether a listen address is loopback only. */
+export function isLoopback(address: string): boolean {
+  return address === 'localhost' || address === '::1' || address.startsWith('127.');
+}
+
 function hostnameOf(hostHeader: string | undefined): string | undefined {
   if (!hostHeader) return undefined;
   try {
@@ -17,11 +22,15 @@ function hostnameOf(hostHeader: string | undefined): string | undefined {
 }
 
 /**
- * `allow` undefined: the relay's own host name (any port: the page is
- * usually served on another one) and localhost. Otherwise exactly the listed
- * origins, or any with '*'.
+ * `allow` undefined: localhost, and the relay's own host name (any port: the
+ * page is usually served on another one) when `sameHost` is set. Otherwise
+ * exactly the listed origins, or any with '*'.
+ *
+ * A relay bound to loopback passes sameHost = false: there, an Origin equal
+ * to the Host header can only be a DNS-rebinding page (evil.example resolved
+ * to 127.0.0.1), since real local pages are localhost or 127.0.0.1.
  */
-export function originAllowed(origin: string | undefined, hostHeader: string | undefined, allow: string[] | undefined): boolean {
+export function originAllowed(origin: string | undefined, hostHeader: string | undefined, allow: string[] | undefined, sameHost = true): boolean {
   if (origin === undefined) return true;
   const o = origin.trim().toLowerCase().replace(/\/+$/, '');
   if (allow) return allow.some((a) => a === '*' || a.toLowerCase().replace(/\/+$/, '') === o);
@@ -32,5 +41,5 @@ export function originAllowed(origin: string | undefined, hostHeader: string | u
     return false; // "null" (sandboxed frames, file:) and garbage
   }
   const h = url.hostname;
-  return LOCAL_HOSTS.has(h) || h.endsWith('.localhost') || h === hostnameOf(hostHeader);
+  return LOCAL_HOSTS.has(h) || h.endsWith('.localhost') || (sameHost && h === hostnameOf(hostHeader));
 }

@@ -12,7 +12,7 @@ import { handleHttp, ISOLATION_HEADERS, rejectUpgrade } from './http.ts';
 import { formatIp } from './ipv4.ts';
 import { Logger } from './log.ts';
 import { resolveOptions, roomFromPath, type RelayOptions, type ResolvedOptions } from './options.ts';
-import { originAllowed } from './origin.ts';
+import { isLoopback, originAllowed } from './origin.ts';
 import { Room } from './room.ts';
 import { Traffic } from './stats.ts';
 import { buildStatus } from './status.ts';
@@ -51,13 +51,17 @@ class RelayServer {
     this.wss.on('headers', (headers) => headers.push(...Object.entries(ISOLATION_HEADERS).map(([k, v]) => `${k}: ${v}`)));
     this.http = createServer((req, res) => handleHttp(req, res, {
       status: () => this.status(),
-      originAllowed: (o, h) => originAllowed(o, h, opts.allowOrigins),
+      originAllowed: (o, h) => this.originOk(o, h),
     }));
     this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     this.http.on('clientError', (_err, socket) => socket.destroy());
     const sweepMs = Math.max(10, Math.min(MAX_SWEEP_MS, opts.idleMs > 0 ? opts.idleMs / 4 : MAX_SWEEP_MS, opts.macAgingMs / 4));
     this.timer = setInterval(() => this.sweep(), sweepMs);
     this.timer.unref();
+  }
+
+  private originOk(origin: string | undefined, host: string | undefined): boolean {
+    return originAllowed(origin, host, this.opts.allowOrigins, !isLoopback(this.opts.host));
   }
 
   status(): object {
@@ -76,7 +80,7 @@ class RelayServer {
     const origin = req.headers.origin;
     const name = roomFromPath(new URL(req.url ?? '/', 'http://relay').pathname);
     if (name === undefined) return this.refuse(socket, 404, 'bad room name', { remote, url: req.url });
-    if (!originAllowed(origin, req.headers.host, this.opts.allowOrigins)) return this.refuse(socket, 403, 'origin not allowed', { remote, origin });
+    if (!this.originOk(origin, req.headers.host)) return this.refuse(socket, 403, 'origin not allowed', { remote, origin });
     const room = this.rooms.get(name);
     if (!room && this.rooms.size >= this.opts.maxRooms && !this.evictEmptyRoom()) return this.refuse(socket, 503, 'too many rooms', { remote, room: name });
     if (room && room.clients.size >= this.opts.clientsPerRoom) return this.refuse(socket, 503, 'room full', { remote, room: name });

@@ -10,7 +10,7 @@
  *
  *   CORPUS_FILTER=regex     only programs whose name matches
  *   CORPUS_VARIANTS=regex   only variants that match (e.g. static-O2)
- *   CORPUS_TIMEOUT=ms       per run under bin/vkernel (default 60000)
+ *   CORPUS_TIMEOUT=ms       per run under bin/vkernel (default 120000)
  *   CORPUS_UPDATE=1         rewrite the expected outputs from qemu
  *   CORPUS_QEMU_ONLY=1      do not run bin/vkernel
  */
@@ -25,7 +25,7 @@ const filter = process.env.CORPUS_FILTER ? new RegExp(process.env.CORPUS_FILTER)
 const variantFilter = process.env.CORPUS_VARIANTS ? new RegExp(process.env.CORPUS_VARIANTS) : undefined;
 const update = process.env.CORPUS_UPDATE === '1';
 const QEMU_TIMEOUT = 60_000;
-const OURS_TIMEOUT = Number(process.env.CORPUS_TIMEOUT ?? 60_000);
+const OURS_TIMEOUT = Number(process.env.CORPUS_TIMEOUT ?? 120_000);
 const EXPECTED = join(CORPUS_SRC, 'expected');
 
 const programs = listPrograms().filter((p) => !filter || filter.test(p.name));

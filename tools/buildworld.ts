@@ -57,6 +57,8 @@ export const SECTIONS: ReadonlyArray<[string, string]> = [
 /** Libraries copied even when no program names them: NSS is dlopen()ed by getpwnam(). */
 const ALWAYS_LIBS = ['libc.so.6', 'libm.so.6', 'libresolv.so.2', 'libnss_files.so.2', 'libnss_dns.so.2'];
 
+const HOST_LOCALE = '/usr/lib/locale/C.utf8';
+
 /** 2026-01-01T00:00:00Z unless the environment says otherwise. */
 const EPOCH = Number(process.env.SOURCE_DATE_EPOCH ?? 1767225600);
 
@@ -356,6 +358,21 @@ export async function buildWorld(opts: BuildOptions = {}): Promise<BuildResult> 
       const dst = join(root, MULTIARCH, l);
       install(join(sys, l), dst, 0o755);
       installed.add(dst);
+    }
+
+    // The C.UTF-8 locale (arch-independent data, from the host's glibc of the
+    // same version) so that -m, cut -c and friends can count characters.
+    if (existsSync(HOST_LOCALE)) {
+      const walk = (rel: string): void => {
+        for (const f of readdirSync(join(HOST_LOCALE, rel)).sort()) {
+          const src = join(HOST_LOCALE, rel, f);
+          if (statSync(src).isDirectory()) { walk(join(rel, f)); continue; }
+          const dst = join(root, 'usr', 'lib', 'locale', 'C.utf8', rel, f);
+          install(src, dst, 0o644);
+          installed.add(dst);
+        }
+      };
+      walk('');
     }
 
     // Whatever an earlier build installed and this one did not is stale.

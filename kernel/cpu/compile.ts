@@ -54,7 +54,7 @@ export interface Block {
 /** The code reads a counter CSR: Cpu.instret must be exact when it is entered. */
 export const BLOCK_SYNC = 1;
 
-export const HOT_DISPATCHES = 128;
+export const HOT_DISPATCHES = 32;
 
 /** Names the generated code closes over, in the order the Cpu passes their values. */
 export const ENV_NAMES = ['c', 'x', 'f', 'ctx', 'u8', 'i8', 'u16', 'i16', 'i32', 'rT', 'rD', 'wT', 'wD', 'A', 'F'] as const;
@@ -128,7 +128,9 @@ function regionBody(entry: number, blocks: Map<number, BasicBlock>): string {
       code += emitInsn(d, site, flow);
     });
     if (!isTerminated(bb.insns[len - 1])) code += flow.goto(bb.end) + '\n';
-    cases += `case ${bb.start}: {\n${code}}\n`;
+    // Scratch declared per block: shared ones would become loop phis, and an address phi
+    // that also feeds a slow-path call gets boxed by V8 on every iteration.
+    cases += `case ${bb.start}: {\nlet a = 0, i = 0, p = 0;\n${code}}\n`;
   }
   const body = `for (;;) {\nswitch (o) {\n${cases}default: c.n = n; ${WRITE_BACK} return (base + o) | 0;\n}\n}\n`;
   // Loading and storing the registers pays off in loops; code between calls runs too briefly.

@@ -2,8 +2,10 @@
  * The console and /dev/tty. The console is a Tty whose output goes to the
  * platform's terminal; the Kernel feeds typed bytes to consoleTty.input().
  * Opening a terminal without O_NOCTTY makes it the controlling terminal of
- * a session leader that has none (Linux and BSD both do); /dev/tty is an
- * alias for the caller's controlling terminal.
+ * a session leader that has none (Linux does; the console too, so a program
+ * run as pid 1 gets job control). getty's login_tty can still take the
+ * console from init's session (see Tty TIOCSCTTY). /dev/tty is the caller's
+ * controlling terminal.
  */
 import { ENXIO, SysError } from '../kern/errno.ts';
 import { Tty, TtyFile } from '../kern/tty.ts';
@@ -21,11 +23,11 @@ export function ttyOpenCtty(tty: Tty, flags: number, io: IoCtx): void {
   tty.setCtty(s, io.pgid);
 }
 
-export function ttyCdev(tty: Tty, rdev: number): Cdev {
+export function ttyCdev(tty: Tty, rdev: number, autoCtty = true): Cdev {
   return {
     name: tty.name,
     open(vp, flags, io) {
-      ttyOpenCtty(tty, flags, io);
+      if (autoCtty) ttyOpenCtty(tty, flags, io);
       return falloc(new TtyFile(tty, rdev), vp, flags);
     },
   };

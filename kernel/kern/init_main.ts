@@ -37,10 +37,9 @@ import { setWakeupImpl, type SleepRequest } from './sleep.ts';
 import { Kprintf } from './subr_prf.ts';
 import { SyscallDispatcher } from './syscalls.ts';
 import { Tty, setTtyHooks } from './tty.ts';
+import { VERSION } from './vers.ts';
 
-export const OSTYPE = 'DragonFly';
-export const OSRELEASE = '6.4-RELEASE';
-export const VERSION = `${OSTYPE} v6.4.0-vkernel #0: vkernel playground (riscv64 Linux ABI)`;
+export { OSTYPE, OSRELEASE, VERSION } from './vers.ts';
 /* Exit status of bin/vkernel after a panic (EX_SOFTWARE). */
 export const PANIC_STATUS = 70;
 export const REBOOT_STATUS = 32;

@@ -28,7 +28,7 @@ import {
   phdrRange, PHDR_SIZE,
 } from './imgact_elf.ts';
 import { type Cred, dupCred, type Proc, type Thread } from './proc.ts';
-import { RLIMIT_STACK } from './resource.ts';
+import { RLIMIT_AS, RLIMIT_DATA, RLIMIT_STACK } from './resource.ts';
 import { RT_SIGFRAME_SIZE } from './kern_sigframe.ts';
 import { EJUSTRETURN } from './syscall_types.ts';
 
@@ -245,6 +245,9 @@ function buildImage(td: Thread, args: ExecArgs, main: LoadedFile, interp: Loaded
   const k = td.k;
   const p = td.proc;
   const vm = new VmSpace(k.mem, k.pages);
+  /* The limits belong to the process, not the image: the new space starts under them. */
+  vm.dataLimit = p.limits.cur(RLIMIT_DATA);
+  vm.asLimit = p.limits.cur(RLIMIT_AS);
   try {
     const bias = loadBias(vm, main.img, false);
     const top = mapSegments(vm, main, bias);

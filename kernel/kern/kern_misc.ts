@@ -11,7 +11,7 @@
 import { copyin, copyinstrBytes, copyout, suword64 } from '../vm/copyio.ts';
 import { CStruct } from '../vm/cstruct.ts';
 import { EFAULT, EINVAL, ENOSYS, EPERM, ESRCH, SysError } from './errno.ts';
-import { VERSION } from './init_main.ts';
+import { VERSION } from './vers.ts';
 import { MSGBUF_SIZE } from './subr_prf.ts';
 import type { Thread } from './proc.ts';
 import type { SysArgs } from './sysargs.ts';

@@ -10,6 +10,7 @@ import { Stop } from '../cpu/stop.ts';
 import type { Kernel } from './init_main.ts';
 import { type Proc, type Thread, TdState } from './proc.ts';
 import { SleepRequest, type WaitChannel } from './sleep.ts';
+import { LoadAvg } from './kern_loadavg.ts';
 
 /* Instructions a thread runs before the next runnable one gets the CPU. */
 export const QUANTUM = 200_000;
@@ -33,6 +34,14 @@ export class Scheduler {
   halted = false;
   /** sched_yield: end the current thread's quantum. */
   yieldRequested = false;
+  /** The debugger has the machine (ddb): nothing runs until it leaves. */
+  ddbStopped = false;
+  /** The last thread that had the CPU (what ddb stops "at"). */
+  lastthread: Thread | null = null;
+  /** CPU time by state since boot (kern.cp_time): user and system ms; idle is the rest. */
+  cpUserMs = 0;
+  cpSysMs = 0;
+  readonly loadavg = new LoadAvg();
 
   constructor(private readonly k: Kernel, readonly cpu: Cpu) {}
 
@@ -123,7 +132,7 @@ export class Scheduler {
 
   /** Make sure the loop runs soon (after a wakeup from host I/O, or new work). */
   kick(): void {
-    if (this.halted || this.running) return;
+    if (this.halted || this.running || this.ddbStopped) return;
     this.arm(0);
   }
 
@@ -148,7 +157,7 @@ export class Scheduler {
   private loop(): void {
     this.cancelTimer = null;
     this.armedFor = Infinity;
-    if (this.halted) return;
+    if (this.halted || this.ddbStopped) return;
     this.running = true;
     try {
       this.runSlice();
@@ -158,7 +167,7 @@ export class Scheduler {
       return;
     }
     this.running = false;
-    if (this.halted) return;
+    if (this.halted || this.ddbStopped) return;
     if (this.runq.length > 0) this.arm(0);
     else {
       const next = this.nextDeadline();
@@ -170,13 +179,18 @@ export class Scheduler {
     const p = this.k.platform;
     const start = p.monotonicMs();
     for (;;) {
-      this.checkTimeouts(this.k.uptimeMs());
+      const now = this.k.uptimeMs();
+      this.checkTimeouts(now);
+      this.loadavg.update(now, this.runq.length);
       const td = this.runq.shift();
       if (!td) return;
       if (td.state !== TdState.RUN) continue;
       if (td.proc.stopped) { td.state = TdState.STOP; continue; }
       this.runThread(td);
-      if (this.halted) return;
+      if (this.halted || this.ddbStopped) {
+        if (td.state === TdState.RUN && !this.halted) this.runq.unshift(td);
+        return;
+      }
       if (td.state === TdState.RUN) this.runq.push(td);
       if (p.monotonicMs() - start >= LOOP_SLICE_MS) return;
     }
@@ -188,6 +202,7 @@ export class Scheduler {
     const k = this.k;
     const clock = k.platform;
     this.curthread = td;
+    this.lastthread = td;
     let budget = QUANTUM;
     this.yieldRequested = false;
     /* One clock read per boundary: user time is cpu.run, system time the trap that follows. */
@@ -209,7 +224,7 @@ export class Scheduler {
         if (stop !== Stop.BUDGET) this.trap(td, stop);
         t = clock.monotonicMs();
         if ((td.state as TdState) !== TdState.DEAD) this.charge(td, 0, t - t1);
-        if (td.state !== TdState.RUN || this.yieldRequested) return;
+        if (td.state !== TdState.RUN || this.yieldRequested || this.ddbStopped) return;
       }
     } catch (e) {
       this.panicthread = td;
@@ -224,6 +239,8 @@ export class Scheduler {
     td.cpuMs += user + sys;
     p.utimeMs += user;
     p.stimeMs += sys;
+    this.cpUserMs += user;
+    this.cpSysMs += sys;
     this.k.time.chargeCpu(p, user, sys);
   }
 
@@ -252,6 +269,7 @@ export class Scheduler {
         k.sig.illegal(td);
         return;
       case Stop.EBREAK:
+        if (k.ddb.breakpointHit(td)) return;
         k.sig.breakpoint(td);
         return;
       default:

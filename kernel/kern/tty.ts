@@ -11,12 +11,11 @@
  * write function the driver gives the constructor (the console: the
  * platform's terminal). Readers sleep on the Tty and are woken by input.
  */
-import { EAGAIN, EINVAL, EIO, ENOTTY, EPERM, ERESTARTSYS, SysError } from './errno.ts';
+import { EAGAIN, EINVAL, EIO, ENOTTY, EPERM, ERESTARTSYS, ESPIPE, ESRCH, SysError } from './errno.ts';
 import { tsleep, wakeup } from './sleep.ts';
 import { SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGWINCH } from './signal.ts';
 import type { Session } from './proc.ts';
 import { ByteQueue } from '../vfs/bytequeue.ts';
-import { ESPIPE } from './errno.ts';
 import type { File, FileOps } from '../vfs/file.ts';
 import { nanotime } from '../vfs/vfs_time.ts';
 import { VCHR, type Vattr } from '../vfs/vnode.ts';
@@ -113,9 +112,11 @@ export interface TtyHooks {
   signalPgrp(pgid: number, sig: number): void;
   /** POSIX orphaned process group: job control stop signals are not sent to it. */
   isOrphanedPgrp(pgid: number): boolean;
+  /** The session of process group pgid, or null if there is no such group (TIOCSPGRP checks). */
+  pgrpSession(pgid: number): Session | null | undefined;
 }
 
-const hooks: TtyHooks = { signalPgrp: () => {}, isOrphanedPgrp: () => false };
+const hooks: TtyHooks = { signalPgrp: () => {}, isOrphanedPgrp: () => false, pgrpSession: () => undefined };
 
 export function setTtyHooks(h: Partial<TtyHooks>): void {
   Object.assign(hooks, h);
@@ -580,17 +581,27 @@ export class Tty {
     this.checkBackground(io, SIGTTOU, false);
     const pgid = new DataView(io.copyin(arg, 4).buffer).getInt32(0, true);
     if (pgid < 0) throw new SysError(EINVAL);
+    /* undefined: the kernel did not connect the hook; trust the caller. */
+    const s = hooks.pgrpSession(pgid);
+    if (s === null) throw new SysError(ESRCH);
+    if (s !== undefined && s !== this.session) throw new SysError(EPERM);
     this.pgid = pgid;
     return 0;
   }
 
-  /** TIOCSCTTY: a session leader without a terminal takes this one (root may steal with arg 1). */
+  /**
+   * TIOCSCTTY: a session leader without a terminal takes this one. Root may
+   * steal it with arg 1 (Linux), or with any arg from init's session (sid 1),
+   * which holds the console only because pid 1 opened it: getty's login_tty
+   * passes 0.
+   */
   private ioctlSetCtty(arg: number, io: IoCtx): number {
     const s = io.session;
     if (s.ttyp === this) return 0;
     if (s.sid !== io.pid || s.ttyp !== null) throw new SysError(EPERM);
     if (this.session && this.session !== s) {
-      if (arg !== 1 || io.cred.euid !== 0) throw new SysError(EPERM);
+      const steal = io.cred.euid === 0 && (arg === 1 || this.session.sid === 1);
+      if (!steal) throw new SysError(EPERM);
     }
     this.setCtty(s, io.pgid);
     return 0;

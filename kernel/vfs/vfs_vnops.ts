@@ -87,10 +87,8 @@ function seekTarget(fp: File, vp: Vnode, off: number, whence: number): number {
     case SEEK_END: return vp.size() + off;
     case SEEK_DATA:
     case SEEK_HOLE: {
-      /* The whole file counts as data (holes are an optimisation Linux may hide too). */
-      const size = vp.size();
-      if (off < 0 || off >= size) throw new SysError(ENXIO);
-      return whence === SEEK_DATA ? off : size;
+      if (off < 0 || off >= vp.size()) throw new SysError(ENXIO);
+      return vp.seekData(off, whence === SEEK_HOLE);
     }
     default: throw new SysError(EINVAL);
   }

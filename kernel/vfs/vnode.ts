@@ -149,6 +149,13 @@ export abstract class Vnode {
     throw new SysError(this.mount.readonly ? EROFS : EINVAL);
   }
   fsync(): void {}
+  /**
+   * lseek SEEK_DATA/SEEK_HOLE: the next data (or hole) at or after off, which
+   * is below the size. Default: the whole file is data, the only hole is EOF.
+   */
+  seekData(off: number, hole: boolean): number {
+    return hole ? this.size() : off;
+  }
 
   /*
    * The VM pager (vm/vm_object.ts, VnodePager): the frame holding page pgoff

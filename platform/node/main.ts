@@ -59,8 +59,10 @@ class Terminal {
 
   leave(): void {
     if (this.raw) process.stdin.setRawMode(false);
-    process.stdin.pause();
-    process.stdin.unref();
+    // stdin is a tty, a pipe or a file: only some of them can be unref'd.
+    const stdin = process.stdin as NodeJS.ReadStream & { unref?: () => void };
+    stdin.pause();
+    stdin.unref?.();
   }
 }
 

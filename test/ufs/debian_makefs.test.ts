@@ -101,3 +101,14 @@ for (const version of [1, 2] as const) {
     vol.unmount();
   });
 }
+
+for (const version of [1, 2] as const) {
+  test(`Debian makefs UFS${version} with its default block sizes reads back`, () => {
+    const tree = makeTree();
+    const dev = new MemBlockDev(debianImage(version, tree, false));
+    assert.deepEqual(fsck(dev).errors, []);
+    const vol = UfsVolume.mount(dev, { readonly: true });
+    assert.ok(compareWithHost(vol, tree, { mtimes: true }) > 1200);
+    vol.unmount();
+  });
+}

@@ -4,7 +4,7 @@
  * hold that a workload updates alongside the volume.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, linkSync, writeFileSync, chmodSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, linkSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { UfsVolume, IFMT, IFDIR, IFLNK, IFREG } from '../../kernel/fs/ufs/ufs_volume.ts';
@@ -28,7 +28,7 @@ export function pattern(n: number, seed: number): Uint8Array {
 /** The source tree the Debian images and our makefs are built from. */
 export function makeTree(): string {
   const root = join(BUILD, 'tree');
-  if (existsSync(join(root, '.done'))) return root;
+  if (existsSync(join(root, '.done')) && existsSync(join(root, 'sparse.bin'))) return root;
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   const w = (p: string, d: Uint8Array | string, mode = 0o644) => {
@@ -42,6 +42,10 @@ export function makeTree(): string {
   w('mid.bin', pattern(200_000, 3));
   w('big.bin', pattern(6 * 1024 * 1024 + 123, 4)); /* past the single indirect block at bsize 4096 */
   w('exec.sh', '#!/bin/sh\necho hi\n', 0o755);
+  const fd = openSync(join(root, 'sparse.bin'), 'w'); /* a host file with a hole */
+  writeSync(fd, pattern(100, 5), 0, 100, 0);
+  writeSync(fd, pattern(5000, 6), 0, 5000, 3_500_000);
+  closeSync(fd);
   w('secret', 'x', 0o600);
   w('h\u00e9llo.txt', 'unicode name\n');
   mkdirSync(join(root, 'many'));
@@ -62,10 +66,11 @@ export function makeTree(): string {
   return root;
 }
 
-/** Build an image with Debian's makefs (NetBSD's), bsize 4096 so big.bin needs double indirect blocks. */
-export function debianImage(version: 1 | 2, tree: string): Uint8Array {
-  const img = join(BUILD, `debian-v${version}.img`);
-  execFileSync('makefs', ['-t', 'ffs', '-o', `version=${version},bsize=4096,fsize=512`, '-s', '40m', '-f', '4000', img, tree], { stdio: 'ignore' });
+/** Build an image with Debian's makefs (NetBSD's); small: bsize 4096 so big.bin needs double indirect blocks. */
+export function debianImage(version: 1 | 2, tree: string, small = true): Uint8Array {
+  const img = join(BUILD, `debian-v${version}${small ? '' : '-default'}.img`);
+  const o = `version=${version}${small ? ',bsize=4096,fsize=512' : ''}`;
+  execFileSync('makefs', ['-t', 'ffs', '-o', o, '-s', '40m', '-f', '4000', img, tree], { stdio: 'ignore' });
   return new Uint8Array(readFileSync(img));
 }
 

@@ -305,3 +305,34 @@ test('filling every cylinder group gives ENOSPC and leaves a consistent file sys
   vol.unmount();
   assert.deepEqual(fsck(dev).errors, []);
 });
+
+/* A device that insists on sector-aligned requests, as a buffer cache may. */
+class AlignedDev implements BlockDev {
+  constructor(readonly inner: MemBlockDev) {}
+  get size(): number { return this.inner.size; }
+  private check(off: number, len: number): void {
+    assert.ok(off % 512 === 0 && len % 512 === 0, `unaligned request ${off}+${len}`);
+  }
+  read(off: number, into: Uint8Array): void { this.check(off, into.length); this.inner.read(off, into); }
+  write(off: number, data: Uint8Array): void { this.check(off, data.length); this.inner.write(off, data); }
+}
+
+test('every device request is sector aligned', () => {
+  for (const ufs2 of [false, true]) {
+    const dev = new AlignedDev(new MemBlockDev(8 << 20));
+    mkfs(dev, { ufs2, bsize: 4096, fsize: 512, time: 1 });
+    const vol = UfsVolume.mount(dev, { clock: CLOCK });
+    const d = vol.mkdir(vol.root, 'd', 0o755);
+    for (let i = 0; i < 50; i++) {
+      const ino = vol.create(d, `f${i}`, IFREG | 0o644);
+      vol.write(ino, i * 77, pattern(i * 333 + 1, i));
+      vol.read(ino, 3, 1000);
+      if (i % 3 === 0) vol.truncate(ino, 7);
+    }
+    vol.symlink(d, 'l', 'x'.repeat(200));
+    vol.rename(vol.root, 'd', vol.root, 'e');
+    vol.unmount();
+    assert.deepEqual(fsck(dev).errors, []);
+    assert.deepEqual(fsck(dev, { repair: true }).errors, []);
+  }
+});

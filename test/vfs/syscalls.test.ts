@@ -442,3 +442,15 @@ test('trailing slashes: each call answers as Linux does', () => {
   assert.equal(sys.call(SYS.newfstatat, 99, sys.str(''), sys.alloc(128), 0), -ENOENT);
   assert.equal((sys.call(SYS.fcntl, open(sys, '/f', O_RDONLY), 3) as number) & 0o100000, 0o100000);
 });
+
+test('SEEK_DATA and SEEK_HOLE see tmpfs holes', () => {
+  const sys = new Sys();
+  const fd = open(sys, '/sparse', O_CREAT | O_RDWR);
+  sys.call(SYS.pwrite64, fd, sys.alloc(new Uint8Array([1])), 1, 5 * 4096 + 10);
+  sys.call(SYS.ftruncate, fd, 10 * 4096);
+  assert.equal(sys.call(SYS.lseek, fd, 0, 3), 5 * 4096);
+  assert.equal(sys.call(SYS.lseek, fd, 0, 4), 0);
+  assert.equal(sys.call(SYS.lseek, fd, 5 * 4096 + 7, 4), 6 * 4096);
+  assert.equal(sys.call(SYS.lseek, fd, 6 * 4096, 3), -6);
+  assert.equal(sys.call(SYS.lseek, fd, 10 * 4096, 4), -6);
+});

@@ -169,3 +169,23 @@ test('TIOCSCTTY by a session leader without a terminal', () => {
   tty.ioctl(FIONREAD, 0x10000, io);
   assert.equal(new DataView(io.mem.buffer).getInt32(0, true), 4);
 });
+
+test('TIOCSCTTY: another session may not take a bound tty, except root from init\'s session', () => {
+  const tty = new Tty('console', () => {});
+  const init = new FakeIo();
+  init.pid = 1; init.pgid = 1; init.session = new Session(1, null);
+  tty.setCtty(init.session, 1);
+  const getty = new FakeIo();
+  getty.pid = 50; getty.pgid = 50; getty.session = new Session(50, null);
+  getty.cred = { uid: 5, gid: 5, euid: 5, egid: 5, suid: 5, sgid: 5, groups: [5] };
+  assert.equal(outcome(() => tty.ioctl(TIOCSCTTY, 0, getty)), 'E1');
+  getty.cred = { uid: 0, gid: 0, euid: 0, egid: 0, suid: 0, sgid: 0, groups: [0] };
+  tty.ioctl(TIOCSCTTY, 0, getty);
+  assert.equal(tty.session, getty.session);
+  assert.equal(init.session.ttyp, null);
+  const other = new FakeIo();
+  other.pid = 60; other.session = new Session(60, null);
+  assert.equal(outcome(() => tty.ioctl(TIOCSCTTY, 0, other)), 'E1');
+  tty.ioctl(TIOCSCTTY, 1, other);
+  assert.equal(tty.session, other.session);
+});

@@ -144,7 +144,8 @@ export function disklabel64Parse(buf: Uint8Array, sliceSize: number): LabelPart[
 
 /** A disklabel64 for a slice of sliceSize bytes with partition 'a' = [pbase, pstop). */
 export function disklabel64Build(sliceSize: number, packname = 'vkernel'): { label: Uint8Array; partOffset: number; partSize: number } {
-  const buf = new Uint8Array(L64.parts + MAXPARTITIONS64 * P64SIZE);
+  /* Padded to whole sectors: devices take aligned writes. */
+  const buf = new Uint8Array(Math.ceil((L64.parts + MAXPARTITIONS64 * P64SIZE) / SECTOR) * SECTOR);
   const dv = new DataView(buf.buffer);
   const align = 1 << 20;
   const pbase = align, pstop = Math.floor(sliceSize / 4096) * 4096;
@@ -244,7 +245,7 @@ export function disklabel32Build(sliceSectors: number, partStart: number, partSe
 
 function labelParts(dev: BlockDev, base: number, size: number, prefix: string): DiskPart[] {
   if (size < 2 * SECTOR) return [];
-  const head = new Uint8Array(Math.min(size, L64.parts + 2 * MAXPARTITIONS64 * P64SIZE));
+  const head = new Uint8Array(Math.min(size, Math.ceil((L64.parts + 2 * MAXPARTITIONS64 * P64SIZE) / SECTOR) * SECTOR));
   dev.read(base, head);
   const l64 = disklabel64Parse(head, size);
   const l32 = l64 ? null : disklabel32Parse(head.subarray(SECTOR, 2 * SECTOR), base / SECTOR, size / SECTOR);

@@ -3,7 +3,7 @@
  * cookies), regular files (data in page frames, sparse), symlinks, and
  * special files (FIFOs, sockets, device nodes).
  */
-import { EEXIST, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EXDEV, EFBIG, SysError } from '../../kern/errno.ts';
+import { EEXIST, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, ENXIO, EXDEV, EFBIG, SysError } from '../../kern/errno.ts';
 import { PAGE_SIZE } from '../../vm/physmem.ts';
 import type { Cred } from '../../vfs/vfs_cred.ts';
 import { nanotime } from '../../vfs/vfs_time.ts';
@@ -233,9 +233,14 @@ export class TmpFile extends TmpNode {
     this.touchModified();
   }
 
-  /** Offsets of pages holding data (SEEK_DATA / SEEK_HOLE). */
-  dataPages(): number[] {
-    return this.data.pageOffsets();
+  /* Pages without a frame are holes. */
+  override seekData(off: number, hole: boolean): number {
+    const size = this.sizeBytes;
+    for (let pg = Math.floor(off / PAGE_SIZE); pg * PAGE_SIZE < size; pg++) {
+      if (this.data.has(pg) !== hole) return Math.max(off, pg * PAGE_SIZE);
+    }
+    if (hole) return size;
+    throw new SysError(ENXIO);
   }
 
   protected override freeData(): void {

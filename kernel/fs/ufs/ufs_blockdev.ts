@@ -4,7 +4,9 @@
  * which is why the volume stages its writes per operation (ufs_txn.ts) and
  * only hands them to write() once the operation can no longer sleep.
  *
- * Offsets and lengths are bytes; callers keep them DEV_BSIZE (512) aligned.
+ * Offsets and lengths are bytes. The UFS code keeps both multiples of the
+ * file system's fragment size (and so of DEV_BSIZE, 512), and the slice code
+ * multiples of 512, so a buffer cache can rely on sector alignment.
  */
 export interface BlockDev {
   readonly size: number;

@@ -262,7 +262,12 @@ function writeRoot(dev: BlockDev, sb: Superblock, t: number): void {
   ip.ctime = { sec: t, nsec: 0 };
   if (sb.ufs2) ip.birthtime = { sec: t, nsec: 0 };
   ip.gen = 1;
-  dev.write(sb.inoOffset(ROOTINO), dinodeEncode(ip));
+  /* Write the whole first inode fragment (the rest of it is zero): devices take aligned writes. */
+  const first = new Uint8Array(sb.fsize);
+  const at = sb.inoOffset(ROOTINO);
+  const base = Math.floor(at / sb.fsize) * sb.fsize;
+  first.set(dinodeEncode(ip), at - base);
+  dev.write(base, first);
 }
 
 function firstFreeFrag(raw: Uint8Array, freeoff: number, sb: Superblock): number {

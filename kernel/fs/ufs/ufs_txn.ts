@@ -19,9 +19,13 @@ export class UfsIo {
     return this.pending.size > 0;
   }
 
+  /** Bytes [off, off+len). The device is asked for whole units only (a buffer cache wants aligned blocks). */
   read(off: number, len: number): Uint8Array {
-    const out = new Uint8Array(len);
-    this.dev.read(off, out);
+    const u = this.unit;
+    const start = Math.floor(off / u) * u, end = Math.ceil((off + len) / u) * u;
+    let out = new Uint8Array(end - start);
+    this.dev.read(start, out);
+    if (start !== off || end !== off + len) out = out.slice(off - start, off - start + len);
     if (this.pending.size > 0) this.overlay(off, out);
     return out;
   }

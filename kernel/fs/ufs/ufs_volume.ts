@@ -118,10 +118,24 @@ export class UfsVolume implements UfsCtx {
     const dv = new DataView(cs.buffer);
     for (let i = 0; i < this.csum.length; i++) this.csum[i] = dv.getInt32(4 * i, true);
     this.alloc = new UfsAlloc(sb, this.io, this.csum);
+    if (!sb.isClean) this.recount();
     this.readonly = ro;
     this.clock = opts.clock ?? (() => Date.now());
     this.busy = opts.busy ?? (() => false);
     this.genSeq = (sb.id[0] ^ sb.id[1]) >>> 0;
+  }
+
+  /* An unclean file system's fs_cs and fs_cstotal may be stale: take them from the cg headers. */
+  private recount(): void {
+    const total = [0, 0, 0, 0];
+    for (let c = 0; c < this.sb.ncg; c++) {
+      const cg = this.alloc.readCg(c);
+      for (let i = 0; i < 4; i++) {
+        this.csum[c * 4 + i] = cg.cs(i);
+        total[i] += cg.cs(i);
+      }
+    }
+    this.alloc.total = total;
   }
 
   /** Find, check and mount the file system on dev. */

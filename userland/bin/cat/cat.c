@@ -106,7 +106,7 @@ main(int argc, char *argv[])
 	int ch, fd;
 	FILE *fp;
 
-	while ((ch = getopt(argc, argv, "benstuv")) != -1) {
+	while ((ch = getopt(argc, argv, "+benstuv")) != -1) {
 		switch (ch) {
 		case 'b': bflag = nflag = 1; break;
 		case 'e': eflag = vflag = 1; break;

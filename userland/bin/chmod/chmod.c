@@ -31,7 +31,7 @@ main(int argc, char *argv[])
 	int Hflag = 0, Lflag = 0, fts_options;
 	mode_t newmode;
 
-	while ((ch = getopt(argc, argv, "HLPRfhv")) != -1) {
+	while ((ch = getopt(argc, argv, "+HLPRfhv")) != -1) {
 		switch (ch) {
 		case 'H': Hflag = 1; Lflag = 0; break;
 		case 'L': Lflag = 1; Hflag = 0; break;

@@ -365,7 +365,7 @@ main(int argc, char *argv[])
 	int ch, Hflag = 0, Lflag = 0, Pflag = 0, fts_options, type, r;
 	char *target;
 
-	while ((ch = getopt(argc, argv, "HLPRafilnprsvx")) != -1) {
+	while ((ch = getopt(argc, argv, "+HLPRafilnprsvx")) != -1) {
 		switch (ch) {
 		case 'H': Hflag = 1; Lflag = Pflag = 0; break;
 		case 'L': Lflag = 1; Hflag = Pflag = 0; break;

@@ -140,7 +140,7 @@ main(int argc, char *argv[])
 	char buf[1024], *ep;
 
 	setlocale(LC_TIME, "");
-	while ((ch = getopt(argc, argv, "f:I::jnRr:uv:")) != -1) {
+	while ((ch = getopt(argc, argv, "+f:I::jnRr:uv:")) != -1) {
 		switch (ch) {
 		case 'f': infmt = optarg; jflag = 1; break;
 		case 'I':

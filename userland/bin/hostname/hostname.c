@@ -22,7 +22,7 @@ main(int argc, char *argv[])
 	int ch, sflag = 0, dflag = 0;
 	char name[HOST_NAME_MAX + 1], *p;
 
-	while ((ch = getopt(argc, argv, "fsd")) != -1) {
+	while ((ch = getopt(argc, argv, "+fsd")) != -1) {
 		switch (ch) {
 		case 'f': break;		/* the full name: already the default */
 		case 's': sflag = 1; break;

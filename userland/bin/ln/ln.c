@@ -87,7 +87,7 @@ main(int argc, char *argv[])
 	struct stat sb;
 	int ch, rval = 0;
 
-	while ((ch = getopt(argc, argv, "FLPfhinsv")) != -1) {
+	while ((ch = getopt(argc, argv, "+FLPfhinsv")) != -1) {
 		switch (ch) {
 		case 'F': case 'L': case 'P': break;
 		case 'f': fflag = 1; iflag = 0; break;

@@ -569,7 +569,7 @@ main(int argc, char *argv[])
 	if (getuid() == 0)
 		f_almost = 1;
 
-	while ((ch = getopt(argc, argv, "1ABCFGHILRSTacdfghiklmnopqrstuwx")) != -1) {
+	while ((ch = getopt(argc, argv, "+1ABCFGHILRSTacdfghiklmnopqrstuwx")) != -1) {
 		switch (ch) {
 		case '1': format = F_SINGLE; break;
 		case 'C': format = F_COLUMNS; break;

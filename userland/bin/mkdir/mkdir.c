@@ -83,7 +83,7 @@ main(int argc, char *argv[])
 	mode_t omode = 0777;
 	void *set = NULL;
 
-	while ((ch = getopt(argc, argv, "m:pv")) != -1) {
+	while ((ch = getopt(argc, argv, "+m:pv")) != -1) {
 		switch (ch) {
 		case 'm':
 			if ((set = setmode(optarg)) == NULL)

@@ -189,7 +189,7 @@ main(int argc, char *argv[])
 	char path[PATH_MAX];
 	int ch, rval = 0;
 
-	while ((ch = getopt(argc, argv, "fhinv")) != -1) {
+	while ((ch = getopt(argc, argv, "+fhinv")) != -1) {
 		switch (ch) {
 		case 'f': fflag = 1; iflag = nflag = 0; break;
 		case 'h': hflag = 1; break;

@@ -46,7 +46,7 @@ main(int argc, char *argv[])
 	const char *p;
 	char buf[PATH_MAX];
 
-	while ((ch = getopt(argc, argv, "LP")) != -1) {
+	while ((ch = getopt(argc, argv, "+LP")) != -1) {
 		switch (ch) {
 		case 'L': lflag = 1; break;
 		case 'P': lflag = 0; break;

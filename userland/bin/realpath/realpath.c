@@ -19,7 +19,7 @@ main(int argc, char *argv[])
 	int ch, qflag = 0, rval = 0;
 	const char *path;
 
-	while ((ch = getopt(argc, argv, "q")) != -1) {
+	while ((ch = getopt(argc, argv, "+q")) != -1) {
 		switch (ch) {
 		case 'q': qflag = 1; break;
 		default: usage();

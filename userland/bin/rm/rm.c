@@ -205,7 +205,7 @@ main(int argc, char *argv[])
 			err(1, "%s", argv[1]);
 		return (0);
 	}
-	while ((ch = getopt(argc, argv, "dfiIPRrvWx")) != -1) {
+	while ((ch = getopt(argc, argv, "+dfiIPRrvWx")) != -1) {
 		switch (ch) {
 		case 'd': dflag = 1; break;
 		case 'f': fflag = 1; iflag = 0; break;

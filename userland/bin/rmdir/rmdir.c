@@ -51,7 +51,7 @@ main(int argc, char *argv[])
 {
 	int ch, pflag = 0, rval = 0;
 
-	while ((ch = getopt(argc, argv, "pv")) != -1) {
+	while ((ch = getopt(argc, argv, "+pv")) != -1) {
 		switch (ch) {
 		case 'p': pflag = 1; break;
 		case 'v': vflag = 1; break;

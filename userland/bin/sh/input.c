@@ -302,3 +302,10 @@ input_flushline(void)
 		if (s->interactive)
 			s->pos = s->len;
 }
+
+/* How far the innermost string source has been read. */
+size_t
+input_stringpos(void)
+{
+	return cur ? cur->pos : 0;
+}

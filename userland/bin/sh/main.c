@@ -197,7 +197,7 @@ int
 main(int argc, char **argv)
 {
 	int cflag = 0, sflag = 0, login, i, mflag_set;
-	char *cmdstring = NULL;
+	static char *cmdstring;
 
 	rootpid = getpid();
 	inittraps();

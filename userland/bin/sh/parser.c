@@ -373,6 +373,7 @@ simplecmd(void)
 	struct node *n = mknode(N_CMD);
 	struct word **ap = &n->u.cmd.assigns, **wp = &n->u.cmd.args;
 	struct redir **rp = &n->redirs;
+	char *word;
 	int t, nargs = 0;
 
 	for (;;) {
@@ -385,15 +386,16 @@ simplecmd(void)
 		}
 		if (t != T_WORD)
 			break;
-		if (nargs == 0 && isassignment(tokword)) {
-			*ap = mkword(tokword);
+		word = tokword;		/* a peek below may replace tokword */
+		if (nargs == 0 && isassignment(word)) {
+			*ap = mkword(word);
 			ap = &(*ap)->next;
 			continue;
 		}
 		if (nargs == 0 && n->u.cmd.assigns == NULL && n->redirs == NULL &&
 		    peektok(0) == T_LPAREN) {
 			/* name() compound-command */
-			char *name = tokword;
+			char *name = word;
 			struct node *f = mknode(N_FUNC);
 
 			readtoken(0);
@@ -405,7 +407,7 @@ simplecmd(void)
 			f->u.func.body = command();
 			return f;
 		}
-		*wp = mkword(tokword);
+		*wp = mkword(word);
 		wp = &(*wp)->next;
 		nargs++;
 	}
@@ -873,4 +875,24 @@ cmdtext(struct strbuf *sb, const struct node *n)
 		break;
 	}
 	redirtext(sb, n->redirs);
+}
+
+/*
+ * The expander re-reads $(...) from a word's text: parse from just after
+ * "$(" and report how many characters the command and its ")" took.
+ */
+struct node *
+parse_subst_string(const char *s, size_t *used)
+{
+	struct node *n;
+	void *hd = heredoc_save();
+	int savelineno = plinno;
+
+	setinputstring(s, 1);
+	n = parse_subst();
+	*used = input_stringpos();
+	popfile();
+	plinno = savelineno;
+	heredoc_restore(hd);
+	return n;
 }

@@ -61,6 +61,7 @@ int	 alias_active(const char *name);
 void	 popfile(void);
 void	 popallfiles(void);
 int	 input_depth(void);
+size_t	 input_stringpos(void);
 void	 capture_push(struct strbuf *);
 void	 capture_pop(void);
 int	 input_interactive(void);

@@ -137,12 +137,34 @@ resettraps_child(void)
 	intpending = 0;
 }
 
+static int intrap;
+
+/* One trap's commands; $? is kept across them. */
+static void
+runtrap(int sig)
+{
+	int saved = exitstatus;
+	char *cmd = ckstrdup(trapcmd[sig]);
+	struct jmploc jmp, *savehandler = handler;
+
+	if (setjmp(jmp.buf) == 0) {
+		handler = &jmp;
+		evalstring(cmd, 0);
+		handler = savehandler;
+	} else {
+		handler = savehandler;
+		free(cmd);
+		intrap = 0;
+		exraise(exception);
+	}
+	free(cmd);
+	exitstatus = saved;
+}
+
 /* Run the traps of the signals that arrived. */
 void
 dotrap(void)
 {
-	static int intrap;
-
 	if (intrap)
 		return;
 	intrap = 1;
@@ -151,24 +173,8 @@ dotrap(void)
 		if (!gotsig[s])
 			continue;
 		gotsig[s] = 0;
-		if (trapcmd[s] && *trapcmd[s]) {
-			int saved = exitstatus;
-			char *cmd = ckstrdup(trapcmd[s]);
-			struct jmploc jmp, *savehandler = handler;
-
-			if (setjmp(jmp.buf) == 0) {
-				handler = &jmp;
-				evalstring(cmd, 0);
-				handler = savehandler;
-			} else {
-				handler = savehandler;
-				free(cmd);
-				intrap = 0;
-				exraise(exception);
-			}
-			free(cmd);
-			exitstatus = saved;
-		}
+		if (trapcmd[s] && *trapcmd[s])
+			runtrap(s);
 	}
 	intrap = 0;
 }

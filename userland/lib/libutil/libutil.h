@@ -2,6 +2,10 @@
  * libutil: the few BSD library routines glibc 2.36 lacks, shared by the
  * programs of the world.  err(3), warn(3), getopt(3), reallocarray(3) and
  * friends come from glibc itself.
+ *
+ * Note for getopt(3): glibc's permutes argv ("ls dir -l" would take -l as
+ * an option); BSD's stops at the first operand.  The world's programs
+ * start their option strings with "+", which asks glibc for BSD's rule.
  */
 #ifndef _LIBUTIL_H_
 #define _LIBUTIL_H_

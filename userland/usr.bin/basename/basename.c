@@ -50,7 +50,7 @@ main(int argc, char *argv[])
 	int ch, aflag = 0;
 	const char *suffix = NULL;
 
-	while ((ch = getopt(argc, argv, "as:")) != -1) {
+	while ((ch = getopt(argc, argv, "+as:")) != -1) {
 		switch (ch) {
 		case 'a': aflag = 1; break;
 		case 's': suffix = optarg; aflag = 1; break;

@@ -69,7 +69,7 @@ main(int argc, char *argv[])
 	int ch, c1, c2, differ = 0;
 	uintmax_t byte = 1, line = 1;
 
-	while ((ch = getopt(argc, argv, "hlsxz")) != -1) {
+	while ((ch = getopt(argc, argv, "+hlsxz")) != -1) {
 		switch (ch) {
 		case 'h': break;	/* symbolic links are compared as files anyway */
 		case 'l': lflag = 1; break;

@@ -185,7 +185,7 @@ main(int argc, char *argv[])
 	ssize_t len;
 
 	setlocale(LC_ALL, "");
-	while ((ch = getopt(argc, argv, "b:c:d:f:snw")) != -1) {
+	while ((ch = getopt(argc, argv, "+b:c:d:f:snw")) != -1) {
 		switch (ch) {
 		case 'b': get_list(optarg); bflag = 1; break;
 		case 'c': get_list(optarg); cflag = 1; break;

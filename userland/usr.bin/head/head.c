@@ -66,7 +66,7 @@ main(int argc, char *argv[])
 		lines = count(argv[1] + 1, "line");
 		argv[1] = "--";
 	}
-	while ((ch = getopt(argc, argv, "c:n:")) != -1) {
+	while ((ch = getopt(argc, argv, "+c:n:")) != -1) {
 		switch (ch) {
 		case 'c': bytes = count(optarg, "byte"); break;
 		case 'n': lines = count(optarg, "line"); break;

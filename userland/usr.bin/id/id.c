@@ -50,8 +50,9 @@ groups(struct passwd *pw, gid_t *list, int max)
 			n = max;
 		return (n);
 	}
-	n = getgroups(max, list);
-	if (n == -1)
+	/* Ask for the count first: some kernels refuse sizes over NGROUPS_MAX. */
+	n = getgroups(0, NULL);
+	if (n == -1 || n > max - 1 || (n = getgroups(n, list)) == -1)
 		err(1, "getgroups");
 	/* The effective gid first, as BSD lists it. */
 	gid_t egid = getegid();
@@ -83,7 +84,7 @@ main(int argc, char *argv[])
 	uid_t uid, euid;
 	gid_t gid, egid;
 
-	while ((ch = getopt(argc, argv, "Ggnpru")) != -1) {
+	while ((ch = getopt(argc, argv, "+Ggnpru")) != -1) {
 		switch (ch) {
 		case 'G': Gflag = 1; break;
 		case 'g': gflag = 1; break;

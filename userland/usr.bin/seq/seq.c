@@ -112,7 +112,7 @@ main(int argc, char *argv[])
 	/* Negative numbers are operands, not options. */
 	while (optind < argc && !(argv[optind][0] == '-' &&
 	    (isdigit((unsigned char)argv[optind][1]) || argv[optind][1] == '.')) &&
-	    (ch = getopt(argc, argv, "f:s:t:w")) != -1) {
+	    (ch = getopt(argc, argv, "+f:s:t:w")) != -1) {
 		switch (ch) {
 		case 'f': fmt = unescape(optarg); break;
 		case 's': sep = unescape(optarg); break;

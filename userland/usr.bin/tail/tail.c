@@ -242,7 +242,7 @@ main(int argc, char *argv[])
 			fromstart = 0;
 		argv[1] = "--";
 	}
-	while ((ch = getopt(argc, argv, "Ffrqb:c:n:")) != -1) {
+	while ((ch = getopt(argc, argv, "+Ffrqb:c:n:")) != -1) {
 		switch (ch) {
 		case 'F': Fflag = fflag = 1; break;
 		case 'f': fflag = 1; break;

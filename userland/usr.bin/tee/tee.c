@@ -30,7 +30,7 @@ main(int argc, char *argv[])
 	int ch, aflag = 0, nout = 0, rval = 0;
 	ssize_t n, w;
 
-	while ((ch = getopt(argc, argv, "ai")) != -1) {
+	while ((ch = getopt(argc, argv, "+ai")) != -1) {
 		switch (ch) {
 		case 'a': aflag = 1; break;
 		case 'i': signal(SIGINT, SIG_IGN); break;

@@ -16,7 +16,7 @@ main(int argc, char *argv[])
 	int ch, sflag = 0;
 	const char *t;
 
-	while ((ch = getopt(argc, argv, "s")) != -1) {
+	while ((ch = getopt(argc, argv, "+s")) != -1) {
 		switch (ch) {
 		case 's': sflag = 1; break;
 		default: usage();

@@ -30,7 +30,7 @@ main(int argc, char *argv[])
 	struct utsname u;
 	int ch, flags = 0, space = 0;
 
-	while ((ch = getopt(argc, argv, "aimnprsv")) != -1) {
+	while ((ch = getopt(argc, argv, "+aimnprsv")) != -1) {
 		switch (ch) {
 		case 'a': flags |= SFLAG | NFLAG | RFLAG | VFLAG | MFLAG; break;
 		case 'i': flags |= IFLAG; break;

@@ -83,7 +83,7 @@ main(int argc, char *argv[])
 	long repeats = 0;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "cdDif:s:u")) != -1) {
+	while ((ch = getopt(argc, argv, "+cdDif:s:u")) != -1) {
 		switch (ch) {
 		case 'c': cflag = 1; break;
 		case 'd': dflag = 1; break;

@@ -136,7 +136,7 @@ main(int argc, char *argv[])
 	int ch, errors = 0, total = 0;
 
 	setlocale(LC_CTYPE, "");
-	while ((ch = getopt(argc, argv, "clmwL")) != -1) {
+	while ((ch = getopt(argc, argv, "+clmwL")) != -1) {
 		switch (ch) {
 		case 'l': doline = 1; break;
 		case 'w': doword = 1; break;

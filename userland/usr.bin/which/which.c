@@ -70,7 +70,7 @@ main(int argc, char *argv[])
 	const char *path;
 	int ch, notfound = 0;
 
-	while ((ch = getopt(argc, argv, "as")) != -1) {
+	while ((ch = getopt(argc, argv, "+as")) != -1) {
 		switch (ch) {
 		case 'a': allpaths = 1; break;
 		case 's': silent = 1; break;
