@@ -65,4 +65,9 @@ export interface Platform {
   hostfs?(root: string): HostFs | null;
   /** Number of host CPUs (for -l checks). */
   hostCpus(): number;
+  /**
+   * The disk images of config.disks (-r/-c), in the same order, opened (and
+   * locked, if writable) by the host before boot. Absent: no disks.
+   */
+  blockStores?: readonly BlockStore[];
 }

@@ -8,12 +8,14 @@ import * as os from 'node:os';
 import * as fs from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Platform, HostFs } from '../../kernel/platform.ts';
+import type { BlockStore, Platform, HostFs } from '../../kernel/platform.ts';
 import { NodeHostFs } from './hostfs.ts';
 
 export interface NodeHostOptions {
   quiet: boolean;
   onHalt: (status: number) => void;
+  /** Disk images opened for -r/-c (platform/node/blockstore.ts). */
+  blockStores?: readonly BlockStore[];
 }
 
 export function makeNodePlatform(opts: NodeHostOptions): Platform {
@@ -51,6 +53,7 @@ export function makeNodePlatform(opts: NodeHostOptions): Platform {
       return new NodeHostFs(root);
     },
     hostCpus: () => os.cpus().length,
+    blockStores: opts.blockStores ?? [],
   };
 }
 

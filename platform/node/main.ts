@@ -7,6 +7,7 @@ import type { BootConfig } from '../../kernel/kern/bootconfig.ts';
 import { Kernel } from '../../kernel/kern/init_main.ts';
 import { makeNodePlatform } from './host.ts';
 import { Pidfile, PidfileError, EX_SOFTWARE } from './pidfile.ts';
+import { DiskOpenError, openHostDisks, type HostBlockStore } from './blockstore.ts';
 import * as os from 'node:os';
 
 /* The real vkernel exits with 32 on reboot so a supervisor restarts it; we reboot in-process. */
@@ -77,13 +78,26 @@ async function lockPidfile(path: string | undefined): Promise<Pidfile | null> {
   }
 }
 
+/* -r/-c images; like the real vkernel, a missing or busy image ends it with status 1. */
+async function openDisks(config: BootConfig): Promise<HostBlockStore[]> {
+  try {
+    return await openHostDisks(config.disks);
+  } catch (e) {
+    if (!(e instanceof DiskOpenError)) throw e;
+    process.stderr.write(`vkernel: ${e.message}\n`);
+    process.exit(1);
+  }
+}
+
 async function main(): Promise<void> {
   const config = parse(process.argv.slice(2));
   const pidfile = await lockPidfile(config.pidfile);
+  const blockStores = await openDisks(config);
   const term = new Terminal();
   let kernel: Kernel;
   const platform = makeNodePlatform({
     quiet: process.env.VKERNEL_QUIET === '1',
+    blockStores,
     onHalt(status: number) {
       if (status === REBOOT_STATUS) {
         setImmediate(boot);

@@ -1,20 +1,17 @@
 /*
  * `-p pidfile`: the pid, written as "%ld\n" and locked while the vkernel runs,
  * as the man page promises to scripts (`lockf -ks -t 0 pidfile echo -n`).
- * Node cannot hold flock(2) itself, so a flock(1) child holds it for us: it
- * takes the lock and then waits on a pipe from us, so the lock is released the
- * moment we exit, even if we are killed.
+ * The lock is held by a flock(1) child (flockholder.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import { flockExclusive, type FlockHolder } from './flockholder.ts';
 
 export const EX_SOFTWARE = 70;
-const LOCK_BUSY = 75;
 
 export class PidfileError extends Error {}
 
 export class Pidfile {
-  private constructor(private readonly path: string, private readonly holder: ChildProcess) {}
+  private constructor(private readonly path: string, private readonly holder: FlockHolder) {}
 
   static async acquire(path: string): Promise<Pidfile> {
     try {
@@ -22,22 +19,13 @@ export class Pidfile {
     } catch {
       throw new PidfileError('Failed to create pidfile');
     }
-    const holder = spawn('flock', ['-x', '-n', '-E', String(LOCK_BUSY), path, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
-      stdio: ['pipe', 'pipe', 'ignore'],
-    });
-    const locked = await new Promise<boolean>((resolve) => {
-      holder.stdout!.once('data', () => resolve(true));
-      holder.once('exit', () => resolve(false));
-      holder.once('error', () => resolve(false));
-    });
-    if (!locked) {
-      if (holder.exitCode === LOCK_BUSY) throw new PidfileError('Failed to lock pidfile, vkernel already running');
+    const r = await flockExclusive(path);
+    if (!r.ok) {
+      if (r.busy) throw new PidfileError('Failed to lock pidfile, vkernel already running');
       throw new PidfileError('Failed to create pidfile');
     }
-    holder.unref();
-    (holder.stdout as unknown as { unref?: () => void }).unref?.();
     fs.writeFileSync(path, `${process.pid}\n`);
-    return new Pidfile(path, holder);
+    return new Pidfile(path, r.holder);
   }
 
   /** At halt: remove the file, then let the lock go. */
@@ -47,7 +35,6 @@ export class Pidfile {
     } catch {
       /* already gone */
     }
-    this.holder.stdin?.end();
-    this.holder.kill();
+    this.holder.release();
   }
 }

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { testRelay, TestClient, BCAST, GW_MAC, eth, icmpEcho, ipv4, isIpProto, sleep, until } from './helpers.ts';
 
 const A = '02:00:00:00:40:01';
@@ -107,17 +109,53 @@ test('limits: idle clients are closed; pings keep a client alive', async () => {
   const r = await testRelay({ idleTimeout: 0.3 });
   const idle = await TestClient.connect(r.url());
   const pinger = await TestClient.connect(r.url());
-  const timer = setInterval(() => pinger.ws.ping(), 50);
+  const talker = await TestClient.connect(r.url()); // a browser cannot ping: it sends keepalive frames
+  const timer = setInterval(() => {
+    pinger.ws.ping();
+    talker.send(eth(GW_MAC, B, 0x88b5, Buffer.alloc(0)));
+  }, 50);
   try {
     const closed = await idle.waitClosed(3000);
     assert.equal(closed.code, 1000);
     assert.equal(closed.reason, 'idle timeout');
     assert.equal(pinger.closed, undefined);
+    assert.equal(talker.closed, undefined);
+    assert.deepEqual(await pinger.drain(0), [], 'keepalive frames to the gateway are absorbed, not flooded');
     assert.ok(r.logs.some((l) => l.event === 'disconnect' && l.reason === 'idle timeout'));
   } finally {
     clearInterval(timer);
     idle.close();
     pinger.close();
+    talker.close();
+    await r.close();
+  }
+});
+
+test('limits: a client that stops reading loses frames instead of making the relay buffer them', async () => {
+  const r = await testRelay({ fps: 100_000, bps: 1_000_000_000 });
+  const sender = await TestClient.connect(r.url('slow'));
+  /* A hand-made WebSocket client that completes the handshake and then never reads. */
+  const sock = connect(r.relay.port, '127.0.0.1');
+  try {
+    sock.write(`GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    await new Promise<void>((res) => sock.once('data', () => res()));
+    sock.pause();
+    await until(async () => (await r.status()).totals.clients === 2, 'stalled client joined');
+    const big = eth(BCAST, A, 0x88b5, Buffer.alloc(1486));
+    for (let round = 0; round < 40; round++) {
+      for (let i = 0; i < 500; i++) sender.send(big);
+      await sleep(20);
+      const st = await r.status();
+      if ((st.totals.drops.backpressure ?? 0) > 0) break;
+    }
+    const st = await r.status();
+    const stalled = st.rooms[0].clients.find((c) => c.macs.length === 0)!;
+    assert.ok((stalled.drops.backpressure ?? 0) > 0, 'backpressure drops counted');
+    assert.ok(stalled.bytesOut < 40 * 500 * 1500, 'the relay stopped queueing');
+  } finally {
+    sock.destroy();
+    sender.close();
     await r.close();
   }
 });

@@ -253,8 +253,10 @@ evalstring(const char *s, int flags)
 {
 	struct stackmark m;
 	struct node *n;
+	void *ps;
 
 	setstackmark(&m);
+	ps = parser_push();
 	setinputstring(s, 1);
 	exitstatus = 0;
 	while ((n = parsecmd(0)) != NEOF) {
@@ -264,6 +266,7 @@ evalstring(const char *s, int flags)
 			break;
 	}
 	popfile();
+	parser_pop(ps);
 	popstackmark(&m);
 	if (flags & EV_EXIT)
 		exitshell(exitstatus);
@@ -392,7 +395,7 @@ runbuiltin(const struct builtin *bp, struct node *n, int argc, char **argv, int 
 	struct jmploc jmp, *savehandler = handler;
 	struct redirsave *rs;
 	void *mark = localmark();
-	int e;
+	int e, depth = input_depth();
 
 	out_flush();
 	rs = redirect(n->redirs, REDIR_SAVE);
@@ -424,8 +427,12 @@ runbuiltin(const struct builtin *bp, struct node *n, int argc, char **argv, int 
 		poplocals(mark);
 	if (e) {
 		/* A special builtin's error ends a non-interactive shell. */
-		if (exception == EXERROR && !bp->special)
+		if (exception == EXERROR && !bp->special) {
+			while (input_depth() > depth)
+				popfile();
+			parser_reset();
 			return;
+		}
 		exraise(exception);
 	}
 }

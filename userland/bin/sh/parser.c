@@ -5,6 +5,7 @@
  * aliases are substituted.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "shell.h"
@@ -597,6 +598,47 @@ parser_reset(void)
 	lex_reset();
 }
 
+/* Parser state, saved around a nested parse of another input. */
+struct parsestate {
+	int lasttok, pushed, checkkwd, lastquoted, tokquoted;
+	char *lastword, *tokword;
+	void *heredocs;
+};
+
+void *
+parser_push(void)
+{
+	struct parsestate *ps = ckmalloc(sizeof(*ps));
+
+	ps->lasttok = lasttok;
+	ps->pushed = pushed;
+	ps->checkkwd = checkkwd;
+	ps->lastword = lastword;
+	ps->lastquoted = lastquoted;
+	ps->tokword = tokword;
+	ps->tokquoted = tokquoted;
+	ps->heredocs = heredoc_save();
+	pushed = 0;
+	checkkwd = 0;
+	return ps;
+}
+
+void
+parser_pop(void *p)
+{
+	struct parsestate *ps = p;
+
+	lasttok = ps->lasttok;
+	pushed = ps->pushed;
+	checkkwd = ps->checkkwd;
+	lastword = ps->lastword;
+	lastquoted = ps->lastquoted;
+	tokword = ps->tokword;
+	tokquoted = ps->tokquoted;
+	heredoc_restore(ps->heredocs);
+	free(ps);
+}
+
 /* $( list ): called from the lexer with its word being captured. */
 struct node *
 parse_subst(void)
@@ -626,19 +668,15 @@ struct node *
 parsestring_all(const char *s)
 {
 	struct node *n = NULL, *c;
-	int savepushed = pushed, savetok = lasttok;
-	void *hd = heredoc_save();
+	void *ps = parser_push();
 
 	setinputstring(s, 1);
-	pushed = 0;
 	while ((c = parsecmd(0)) != NEOF) {
 		if (c != NULL)
 			n = n ? mkbin(N_SEQ, n, c) : c;
 	}
 	popfile();
-	pushed = savepushed;
-	lasttok = savetok;
-	heredoc_restore(hd);
+	parser_pop(ps);
 	return n;
 }
 

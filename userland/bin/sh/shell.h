@@ -133,6 +133,8 @@ extern int tokrfd;			/* T_REDIR: explicit fd or -1 */
 enum token lex(void);
 void	 lex_reset(void);
 void	 parser_reset(void);
+void	*parser_push(void);
+void	 parser_pop(void *);
 void	 heredoc_add(struct redir *, const char *delim);
 extern int checkkwd;			/* the next word may be a keyword/alias */
 
