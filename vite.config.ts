@@ -11,5 +11,11 @@ export default defineConfig({
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },
+  // Pre-bundle every dependency up front: a dependency found late makes the dev server
+  // reload the page, which would cut a running kernel (and an e2e test) short.
+  optimizeDeps: {
+    entries: ['index.html', 'workers/kernel.worker.ts'],
+    include: ['react', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'comlink', '@xterm/xterm', '@xterm/addon-fit'],
+  },
   build: { target: 'es2022', outDir: 'dist/web' },
 });

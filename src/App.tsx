@@ -1,22 +1,112 @@
 /*
- * The playground page. For now it reports whether the page can host the
- * kernel (SharedArrayBuffer needs cross-origin isolation); the boot form,
- * console and image library arrive with the browser issue.
+ * The playground page: boot form and command line, console, controls and
+ * status bar, image library, share link. A browser that cannot give the
+ * page SharedArrayBuffer (no cross-origin isolation) gets the explanation
+ * instead of a kernel that cannot start.
  */
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { ImageMeta } from '../workers/idb_store.ts';
+import { commandLine, defaultForm, fieldErrors, formConfig, parseTyped, type FormState } from './form.ts';
+import { machine } from './machine.ts';
+import { BootForm } from './components/BootForm.tsx';
+import { CommandLine } from './components/CommandLine.tsx';
+import { Console } from './components/Console.tsx';
+import { Controls } from './components/Controls.tsx';
+import { StatusBar } from './components/StatusBar.tsx';
+import { ShareLink } from './components/ShareLink.tsx';
+import { Library } from './components/Library.tsx';
+
+const hostCpus = navigator.hardwareConcurrency || 1;
+
+function isolated(): boolean {
+  return typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined';
+}
+
+/** The form from the share link (?cmdline=...), else the defaults. */
+function initialForm(): FormState {
+  const line = new URLSearchParams(location.search).get('cmdline');
+  if (line) {
+    const r = parseTyped(line);
+    if ('form' in r) return r.form;
+  }
+  return defaultForm();
+}
+
 export function App() {
-  const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
-  const sab = typeof SharedArrayBuffer !== 'undefined';
+  if (!isolated()) return <NotIsolated />;
+  return <Playground />;
+}
+
+function NotIsolated() {
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 720, margin: '2rem auto' }}>
+    <main className="page narrow">
       <h1>vkernel playground</h1>
-      <p data-testid="isolation">
-        {isolated && sab
-          ? 'This page is cross-origin isolated: SharedArrayBuffer is available for the kernel.'
-          : 'This browser did not grant cross-origin isolation, so SharedArrayBuffer (the kernel\u2019s physical memory) is unavailable. Serve the page with COOP/COEP headers.'}
+      <p data-testid="isolation" className="warning">
+        This browser did not grant cross-origin isolation, so SharedArrayBuffer (the kernel’s physical memory) is
+        unavailable. Serve the page with COOP/COEP headers.
       </p>
       <p>
-        The kernel runs today under Node: <code>bin/vkernel -m 128m -e vfs.root.mountfrom=hostfs:/dir -e init_path=/bin/prog</code>.
+        The kernel keeps its memory in a SharedArrayBuffer, which browsers only allow on pages served with the
+        headers <code>Cross-Origin-Opener-Policy: same-origin</code> and <code>Cross-Origin-Embedder-Policy:
+        require-corp</code>. <code>npm start</code> sends them; on static hosting the page installs a service worker
+        (coi-sw.js) that adds them and reloads once — that needs a secure context (https or localhost) and a browser
+        that allows service workers here. Private windows and some privacy settings block it.
       </p>
+      <p>
+        The same kernel runs under Node: <code>bin/vkernel -m 128m -e vfs.root.mountfrom=hostfs:/dir -e init_path=/bin/prog</code>.
+      </p>
+    </main>
+  );
+}
+
+function useMachineState() {
+  return useSyncExternalStore((fn) => machine.subscribe(fn), () => machine.state);
+}
+
+function Playground() {
+  const state = useMachineState();
+  const [form, setForm] = useState<FormState>(initialForm);
+  const [libraryNames, setLibraryNames] = useState<string[]>([]);
+  const errors = useMemo(() => fieldErrors(form, hostCpus), [form]);
+  const line = useMemo(() => commandLine(form, hostCpus), [form]);
+  const canBoot = Object.keys(errors).length === 0;
+
+  const boot = useCallback(() => {
+    const r = formConfig(form, hostCpus);
+    if ('config' in r) void machine.boot(r.config).catch(() => { /* shown on the console */ });
+  }, [form]);
+
+  useEffect(() => {
+    if (new URLSearchParams(location.search).has('autoboot')) boot();
+    // Only on the first render: ?autoboot boots the linked setup once.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const onUse = useCallback((m: ImageMeta) => {
+    setForm((f) => ({ ...f, disks: [...f.disks, { kind: m.kind === 'iso' ? 'vcd' : 'vkd', path: m.name, serno: '' }] }));
+  }, []);
+
+  return (
+    <main className="page">
+      <header>
+        <h1>vkernel playground</h1>
+        <p data-testid="isolation" className="hint">
+          This page is cross-origin isolated: SharedArrayBuffer is available for the kernel.
+        </p>
+      </header>
+      <div className="layout">
+        <div className="left">
+          <Controls state={state} canBoot={canBoot} onBoot={boot} />
+          <Console />
+          <StatusBar state={state} status={machine.exitStatus} />
+        </div>
+        <div className="right">
+          <CommandLine line={line} onForm={setForm} />
+          <ShareLink line={line} />
+          <BootForm form={form} errors={errors} images={libraryNames} onChange={setForm} />
+          <Library onUse={onUse} onChanged={setLibraryNames} />
+        </div>
+      </div>
     </main>
   );
 }

@@ -342,9 +342,18 @@ export async function buildWorld(opts: BuildOptions = {}): Promise<BuildResult> 
       }
       for (const m of p.manPages) {
         const sect = m.slice(m.lastIndexOf('.') + 1);
-        const mdst = join(root, 'usr', 'share', 'man', `man${sect}`, m.slice(m.lastIndexOf('/') + 1));
+        const mdir = join(root, 'usr', 'share', 'man', `man${sect}`);
+        const mdst = join(mdir, m.slice(m.lastIndexOf('/') + 1));
         install(m, mdst, 0o644);
         installed.add(mdst);
+        // The page of a program also documents its other names (man sha256, man egrep).
+        if (m.slice(m.lastIndexOf('/') + 1) !== `${p.name}.${sect}`) continue;
+        for (const l of p.links) {
+          const ldst = join(mdir, `${l}.${sect}`);
+          const same = existsSync(ldst) && statSync(ldst).ino === statSync(mdst).ino;
+          if (!same) { rmSync(ldst, { force: true }); linkSync(mdst, ldst); }
+          installed.add(ldst);
+        }
       }
       for (const l of neededLibs(dst)) libs.add(l);
     }

@@ -404,12 +404,4 @@ export class IdbBlockStore {
       this.lock?.release();
     }
   }
-
-  /** Hard power-off: give up the lock without writing what the guest did not sync. */
-  abandon(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.closed = true;
-    this.dirty.clear();
-    this.lock?.release();
-  }
 }

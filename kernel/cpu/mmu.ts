@@ -30,6 +30,12 @@ export class Mmu {
   stopK = 0;
   /** High word of the last 64-bit slow-path load. */
   hi = 0;
+  /**
+   * vkernel -d: TLB misses are resolved by this kernel callback (the leaf PTE
+   * permitting the access, or 0) instead of the engine's own walk of the
+   * tables in memory. null: the "hardware" walk.
+   */
+  softWalk: ((va: number, access: Access) => number) | null = null;
 
   constructor(readonly mem: PhysMem) {}
 
@@ -57,7 +63,7 @@ export class Mmu {
    * Returns -1 if the access is not permitted.
    */
   translate(va: number, access: Access): number {
-    const pte = walk(this.mem, this.root, va, access);
+    const pte = this.softWalk === null ? walk(this.mem, this.root, va, access) : this.softWalk(va, access);
     if (pte === 0) return -1;
     const ppn = pte >>> PTE_PPN_SHIFT;
     const page = va - (va & 4095);

@@ -9,6 +9,7 @@
  */
 import type { Thread } from '../kern/proc.ts';
 import { REG_RA } from '../cpu/context.ts';
+import { PROT_EXEC } from '../vm/vm_param.ts';
 import { dbReadValue, type DbSpace } from './db_access.ts';
 import { tdStateName } from './db_ps.ts';
 import { dbSymbol } from './db_sym.ts';
@@ -17,6 +18,11 @@ const REG_S0 = 8;
 const MAX_FRAMES = 32;
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
+
+function isCode(td: Thread, va: number): boolean {
+  const r = td.proc.vm.findRegion(va);
+  return r !== undefined && (r.prot & PROT_EXEC) !== 0;
+}
 
 function reg(td: Thread, r: number): number {
   return Number(BigInt.asUintN(64, td.ctx.getX(r)));
@@ -39,7 +45,13 @@ export function dbTrace(td: Thread, s: DbSpace): string[] {
     } catch {
       break;
     }
-    if (ra === 0 || !vm.findRegion(ra)) break;
+    /* A leaf function saves only s0 (at fp-8): its return address is still in ra. */
+    if (!isCode(td, ra) && ra > fp) {
+      fp = ra;
+      n--;
+      continue;
+    }
+    if (!isCode(td, ra)) break;
     out.push(line(n, ra, `fp ${hex(fp)}`));
     if (prev <= fp) break;
     fp = prev;

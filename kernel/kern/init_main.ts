@@ -13,14 +13,15 @@ import { TmpfsMount } from '../fs/tmpfs/tmpfs_vfsops.ts';
 import type { Platform } from '../platform.ts';
 import { FileTable, O_RDWR } from '../vfs/file.ts';
 import { namei } from '../vfs/namei.ts';
-import { type Mount, MountTable } from '../vfs/vfs_mount.ts';
+import { type Mount, MountTable, setSystemMounts } from '../vfs/vfs_mount.ts';
 import { ioctxOf, vfsHooks } from '../vfs/vfs_thread.ts';
 import { vnOpen } from '../vfs/vfs_vnops.ts';
 import { VDIR, vref, type Vnode } from '../vfs/vnode.ts';
 import { PAGE_SIZE, PhysMem } from '../vm/physmem.ts';
 import { VmSpace } from '../vm/vm_map.ts';
 import { PageAllocator } from '../vm/vm_page.ts';
-import { dbPanic, dbEnter } from '../ddb/db_hook.ts';
+import { Ddb } from '../ddb/db_main.ts';
+import { dbPs } from '../ddb/db_ps.ts';
 import type { BootConfig } from './bootconfig.ts';
 import { SysError } from './errno.ts';
 import { kernExecve } from './kern_exec.ts';
@@ -35,9 +36,16 @@ import { Sigcode } from './sigcode.ts';
 import { SI_KERNEL, SI_USER, SIG_DFL, SIGHUP, SIGINT, SIGKILL, SIGUSR2 } from './signal.ts';
 import { setWakeupImpl, type SleepRequest } from './sleep.ts';
 import { Kprintf } from './subr_prf.ts';
+import { Sysctl } from './kern_sysctl.ts';
+import { sysctlInit } from './kern_mib.ts';
+import { softWalk } from './kern_softwalk.ts';
+import { bootVerbose } from './kern_bootlog.ts';
 import { SyscallDispatcher } from './syscalls.ts';
 import { Tty, setTtyHooks } from './tty.ts';
 import { VERSION } from './vers.ts';
+import { diskBoot, diskRootFrom, diskRootMount, diskShutdown } from '../dev/disk/disk_attach.ts';
+import { procfsAttach } from '../fs/procfs/procfs_attach.ts';
+import { vfsRegisterBase } from '../vfs/vfs_conf.ts';
 
 export { OSTYPE, OSRELEASE, VERSION } from './vers.ts';
 /* Exit status of bin/vkernel after a panic (EX_SOFTWARE). */
@@ -61,7 +69,17 @@ export class Kernel {
   readonly kp: Kprintf;
   readonly mounts = new MountTable();
   readonly sigcode: Sigcode;
+  readonly sysctl = new Sysctl();
+  readonly ddb: Ddb;
   consTty: Tty | null = null;
+  /** kern.securelevel (BSD: -1 = permanently insecure mode). */
+  securelevel = -1;
+  /** vm.vkernel_enable: recorded for the man page's `sysctl vm.vkernel_enable=1`. */
+  vkernelEnable = 0;
+  /** TLB fills the kernel served in software (-d). */
+  softTlbFills = 0;
+  /** debug.debugger_on_panic (tunable: -e debug.debugger_on_panic=1). */
+  debuggerOnPanic: boolean;
   hostname = 'vkernel';
   domainname = '(none)';
   /** Kernel environment (-e and loader tunables): kenv(1), init_path, vfs.root.mountfrom. */
@@ -84,10 +102,19 @@ export class Kernel {
     this.sigcode = new Sigcode(this.pages);
     this.pages.onTlbFlush = () => this.cpu.flushTlb();
     this.pages.onOom = () => this.oomKill();
+    if (config.softwarePageTables) this.cpu.softWalk = (va, access) => softWalk(this, va, access);
+    this.debuggerOnPanic = (this.kenv.get('debug.debugger_on_panic') ?? '0') !== '0';
+    this.ddb = new Ddb(this);
+    sysctlInit(this);
   }
 
   uptimeMs(): number {
     return this.platform.monotonicMs() - this.bootMono;
+  }
+
+  /** Physical memory itself, for a host that saves it (-i memory images, crash dumps). */
+  physmemBuffer(): SharedArrayBuffer {
+    return this.mem.sab;
   }
 
   /** One kernel message line, to the console and the message buffer. */
@@ -103,6 +130,20 @@ export class Kernel {
       this.banner();
       this.consTty = consInit(this.platform.console, () => this.uptimeMs());
       memDevInit((b) => this.platform.randomBytes(b));
+      if (this.config.verbose) bootVerbose(this);
+      /* storage: attach vkd/vcd and read the root from them first (asynchronous stores). */
+      setSystemMounts(this.mounts);
+      vfsRegisterBase(this.pages, this.platform); /* mount(2) types: tmpfs, devfs, procfs, hostfs */
+      procfsAttach(this, VERSION);
+      diskBoot(this, () => this.bootRoot());
+    } catch (e) {
+      this.panic(e);
+    }
+  }
+
+  /* The rest of boot, once the disks are ready: root, init, the scheduler. */
+  private bootRoot(): void {
+    try {
       this.mountRoot();
       this.startInit();
       this.sched.start();
@@ -123,6 +164,7 @@ export class Kernel {
         const pg = this.procs.pgrps.get(pgid);
         return pg ? this.sig.isOrphaned(pg) : true;
       },
+      pgrpSession: (pgid) => this.procs.pgrps.get(pgid)?.session ?? null,
     });
   }
 
@@ -138,11 +180,12 @@ export class Kernel {
     this.log(`avail memory = ${avail} (${Math.floor(avail / 1024)}K bytes)`);
     if (c.ncpus > 1) this.log('DragonFly/MP: Multiprocessor');
     for (let i = 0; i < c.ncpus; i++) this.log(` cpu${i} (${i === 0 ? 'BSP' : 'AP'})`);
+    if (!c.softwarePageTables) this.log('vmm: Hardware pagetable enabled for guest');
   }
 
   /** vfs.root.mountfrom: hostfs:/dir (Node), tmpfs (default without disks). */
   private mountRoot(): void {
-    const from = this.kenv.get('vfs.root.mountfrom') ?? 'tmpfs';
+    const from = this.kenv.get('vfs.root.mountfrom') ?? diskRootFrom() ?? 'tmpfs';
     this.log(`Mounting root from ${from}`);
     const mp = this.makeRootMount(from);
     this.mounts.mountRoot(mp);
@@ -153,10 +196,12 @@ export class Kernel {
       }
     }
     this.mountOn('/dev', new DevfsMount());
-    if (!(mp instanceof TmpfsMount)) this.mountOn('/tmp', new TmpfsMount(this.pages, { mode: 0o1777, from: 'tmpfs' }));
+    if (mp.readonly) this.mountOn('/tmp', new TmpfsMount(this.pages, { mode: 0o1777, from: 'tmpfs' }));
   }
 
   private makeRootMount(from: string): Mount {
+    const disk = diskRootMount(from); /* ufs:vkd0s0a, cd9660:vcd0 (mounted by diskBoot) */
+    if (disk) return disk;
     const colon = from.indexOf(':');
     const fstype = colon < 0 ? from : from.slice(0, colon);
     const spec = colon < 0 ? '' : from.slice(colon + 1);
@@ -200,8 +245,10 @@ export class Kernel {
     this.procs.threads.set(td.tid, td);
     this.openConsole(td);
     const envp = ['HOME=/', 'PATH=/sbin:/bin:/usr/sbin:/usr/bin', 'TERM=xterm'];
+    /* BSD's kernel hands init -s for a single-user boot. */
+    const argv = this.config.singleUser ? [path, '-s'] : [path];
     try {
-      kernExecve(td, { path, argv: [path], envp, execfn: path });
+      kernExecve(td, { path, argv, envp, execfn: path });
     } catch (e) {
       if (e instanceof SysError) {
         this.log(`init: not found in path ${path} (error ${e.errno})`);
@@ -241,6 +288,11 @@ export class Kernel {
   /* ---- host events ---- */
 
   consoleInput(bytes: Uint8Array): void {
+    if (this.ddb.active) {
+      const rest = this.ddb.input(bytes);
+      if (!rest || rest.length === 0) return;
+      bytes = rest;
+    }
     if (this.down || !this.consTty) return;
     try {
       this.consTty.input(bytes);
@@ -253,7 +305,7 @@ export class Kernel {
     if (this.down) return;
     try {
       if (sig === 'SIGQUIT') {
-        dbEnter(this, 'interrupt from console');
+        this.ddb.enter('interrupt from console');
         return;
       }
       const init = this.procs.procs.get(1);
@@ -310,13 +362,14 @@ export class Kernel {
     this.down = true;
     this.sched.halt();
     this.kp.print('syncing disks... ');
-    try {
-      this.mounts.syncAll();
-      this.mounts.unmountAll();
-      this.kp.print('done\n');
-    } catch (e) {
-      this.kp.print(`failed (${String(e)})\n`);
-    }
+    /* storage: disk stores are asynchronous; this calls back once they have everything. */
+    diskShutdown(this.mounts, (e) => {
+      this.kp.print(e ? `failed (${String(e)})\n` : 'done\n');
+      this.halted(how, status);
+    });
+  }
+
+  private halted(how: HowTo, status: number): void {
     this.log(`Uptime: ${formatUptime(this.uptimeMs())}`);
     if (how === 'reboot') {
       this.log('Rebooting...');
@@ -356,11 +409,29 @@ export class Kernel {
       const td = this.sched.curthread ?? this.sched.panicthread;
       if (td) this.log(regDump(td));
       if (e instanceof Error && e.stack && this.config.verbose) this.log(e.stack);
-      dbPanic(this, msg);
+      if (this.debuggerOnPanic) {
+        this.ddb.enterPanic(msg);
+        return;
+      }
+      for (const l of dbPs(this, td ?? null)) this.log(l);
     } catch {
       /* The console itself failed: nothing more to report. */
     }
     this.hostHalt(PANIC_STATUS);
+  }
+
+  /** ddb is done looking at a panic: the machine stops for good. */
+  panicFinish(): void {
+    this.hostHalt(PANIC_STATUS);
+  }
+
+  /** ddb's reset: cpu_reset(), no sync; the host boots a fresh kernel. */
+  cpuReset(): void {
+    this.ddb.active = false;
+    this.down = true;
+    this.sched.halt();
+    this.log('cpu reset, rebooting vkernel');
+    this.hostHalt(REBOOT_STATUS);
   }
 }
 

@@ -126,7 +126,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 /** kern.proc.<what>[.<arg>]: the kinfo_procs selected, or a string for args/pathname/cwd. */
 export function sysctlKernProc(k: Kernel, rest: number[]): Uint8Array {
   const [what, arg] = rest;
-  if (what === undefined || (what !== KERN_PROC_ALL && rest.length !== 2)) throw new SysError(EINVAL);
+  if (what === undefined || rest.length !== (what === KERN_PROC_ALL ? 1 : 2)) throw new SysError(EINVAL);
   if (what === KERN_PROC_ARGS || what === KERN_PROC_PATHNAME) return procString(k, what, arg);
   const match = (p: Proc): boolean => {
     switch (what) {

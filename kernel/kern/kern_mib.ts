@@ -8,7 +8,10 @@ import { PAGE_SIZE } from '../vm/physmem.ts';
 import { EPERM, SysError } from './errno.ts';
 import type { Kernel } from './init_main.ts';
 import { ARG_MAX } from './kern_exec.ts';
-import { sysctlKernProc } from './kern_kinfo.ts';
+import {
+  KERN_PROC_ALL, KERN_PROC_ARGS, KERN_PROC_PATHNAME, KERN_PROC_PGRP, KERN_PROC_PID, KERN_PROC_RUID,
+  KERN_PROC_SESSION, KERN_PROC_UID, sysctlKernProc,
+} from './kern_kinfo.ts';
 import {
   CTLFLAG_RD, CTLFLAG_RW, CTLFLAG_TUN, CTLTYPE_INT, CTLTYPE_LONG, CTLTYPE_NODE,
   CTLTYPE_STRING, CTLTYPE_STRUCT, CTLTYPE_UINT, CTLTYPE_ULONG, type LeafSpec, type Sysctl, type SysctlValue,
@@ -28,6 +31,14 @@ export const STATHZ = 100;
 export const HW_MODEL_NAME = 'RISC-V RV64IMAFDC (vkernel playground CPU engine)';
 
 const RD = CTLFLAG_RD, RW = CTLFLAG_RW;
+
+/* kern.proc.<name>[.<arg>]: kinfo_proc arrays, or argv/path strings. */
+const KERN_PROC_NODES: Array<[string, number, string]> = [
+  ['all', KERN_PROC_ALL, 'S,kinfo_proc'], ['pid', KERN_PROC_PID, 'S,kinfo_proc'],
+  ['pgrp', KERN_PROC_PGRP, 'S,kinfo_proc'], ['session', KERN_PROC_SESSION, 'S,kinfo_proc'],
+  ['uid', KERN_PROC_UID, 'S,kinfo_proc'], ['ruid', KERN_PROC_RUID, 'S,kinfo_proc'],
+  ['args', KERN_PROC_ARGS, 'A'], ['pathname', KERN_PROC_PATHNAME, 'A'],
+];
 
 function ro(kind: number, descr: string, get: () => SysctlValue, fmt?: string): LeafSpec {
   return { kind: kind | RD, descr, get, fmt };
@@ -75,8 +86,11 @@ function kernNodes(k: Kernel, s: Sysctl): void {
   s.leaf('kern.boottime', ro(CTLTYPE_STRUCT, 'System boottime', () => timeval(k.bootWallMs), 'S,timeval'),
     KERN_BOOTTIME);
   s.leaf('kern.osreldate', ro(CTLTYPE_INT, 'Operating system release date', () => OSRELDATE), KERN_OSRELDATE);
-  s.handlerNode('kern.proc', CTLTYPE_NODE | RD, 'S,kinfo_proc', 'Process table (struct kinfo_proc)',
-    (rest) => sysctlKernProc(k, rest), KERN_PROC);
+  s.node('kern.proc', [CTL_KERN, KERN_PROC], 'Process table');
+  for (const [name, what, fmt] of KERN_PROC_NODES) {
+    s.handlerNode(`kern.proc.${name}`, CTLTYPE_NODE | RD, fmt, `Process table: ${name}`,
+      (rest) => sysctlKernProc(k, [what, ...rest]), what);
+  }
   s.leaf('kern.msgbuf', ro(CTLTYPE_STRING, 'Contents of kernel message buffer', () => k.kp.msgbuf.contents()));
   s.leaf('kern.cp_time', ro(CTLTYPE_LONG, 'CPU time statistics (user nice sys intr idle, stathz ticks)',
     () => cpTime(k), 'LU'));

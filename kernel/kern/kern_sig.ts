@@ -7,6 +7,7 @@ import { REG_A0, REG_A1, REG_A2, REG_RA, REG_SP } from '../cpu/context.ts';
 import { Access } from '../cpu/stop.ts';
 import { copyin, copyout } from '../vm/copyio.ts';
 import { EINTR } from './errno.ts';
+import { SleepRequest } from './sleep.ts';
 import type { Kernel } from './init_main.ts';
 import { type Pgrp, type Proc, PState, SS_DISABLE, SS_ONSTACK, type Thread, TdState } from './proc.ts';
 import {
@@ -338,7 +339,15 @@ export class Signals {
 
   pageFault(td: Thread, addr: number, access: Access): void {
     const vm = td.proc.vm;
-    if (addr < 0x1_0000_0000 && vm.fault(addr, access)) return;
+    try {
+      if (addr < 0x1_0000_0000 && vm.fault(addr, access)) return;
+    } catch (e) {
+      if (!(e instanceof SleepRequest)) throw e;
+      /* storage: a file page is coming from the disk; sleep, then the access runs again. */
+      this.k.sched.park(td, e);
+      td.inSyscall = false;
+      return;
+    }
     const sig = addr < 0x1_0000_0000 ? vm.faultSignal : SIGSEGV;
     const code = addr < 0x1_0000_0000 ? vm.faultCode : SEGV_MAPERR;
     if (sig === SIGKILL) {

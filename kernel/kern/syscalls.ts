@@ -14,10 +14,13 @@ import { SysArgs } from './sysargs.ts';
 import { EJUSTRETURN, type SyscallHandler } from './syscall_types.ts';
 import { kernSyscalls } from './kern_syscalls.ts';
 
+/* Linux's numbers end below 512; ours (sysctl 1000, kenv 1001) sit above them. */
+export const NSYSENT = 1024;
+
 export const REG_A7 = 17;
 
 export function buildSysent(): Array<SyscallHandler | undefined> {
-  const table: Array<SyscallHandler | undefined> = new Array(512);
+  const table: Array<SyscallHandler | undefined> = new Array(NSYSENT);
   /* Later tables win: the kernel proper's handlers override placeholders elsewhere. */
   for (const t of [vfsSyscalls, vmSyscalls, kernSyscalls]) {
     for (const [no, h] of Object.entries(t)) table[Number(no)] = h;

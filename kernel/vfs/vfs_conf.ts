@@ -12,8 +12,12 @@ import { TmpfsMount } from '../fs/tmpfs/tmpfs_vfsops.ts';
 import { ProcfsMount } from '../fs/procfs/procfs_vfsops.ts';
 import type { Mount } from './vfs_mount.ts';
 
-/** Make a mount from mount(2)'s source and data (data: the option string, "size=64m,mode=1777"). */
-export type FsFactory = (source: string, data: string) => Mount;
+/**
+ * Make a mount from mount(2)'s source and data (data: the option string,
+ * "size=64m,mode=1777"); flags are mount(2)'s MS_* (a disk file system
+ * must know MS_RDONLY before it touches the disk's clean flag).
+ */
+export type FsFactory = (source: string, data: string, flags?: number) => Mount;
 
 const fstypes = new Map<string, FsFactory>();
 

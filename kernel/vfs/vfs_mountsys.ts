@@ -54,7 +54,7 @@ function sysMount(td: Thread, a: SysArgs): number {
   if (target.type !== VDIR) throw new SysError(ENOTDIR);
   const factory = vfsFactory(optString(td, a.ptr(2)));
   if (!factory) throw new SysError(ENODEV);
-  const mp = factory(optString(td, a.ptr(0)), optString(td, a.ptr(4)));
+  const mp = factory(optString(td, a.ptr(0)), optString(td, a.ptr(4)), flags);
   mp.flags |= stFlags(flags);
   mountTable().mount(mp, target);
   return 0;

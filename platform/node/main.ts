@@ -2,11 +2,12 @@
  * bin/vkernel: the kernel core under Node with vkernel(7)'s command line,
  * the terminal as console and host files as disk images.
  */
-import { parseCmdline, checkCpulock, CmdlineError, USAGE, EX_USAGE } from '../../kernel/kern/cmdline.ts';
+import { parseCmdline, parseMemSize, checkCpulock, CmdlineError, USAGE, EX_USAGE } from '../../kernel/kern/cmdline.ts';
 import type { BootConfig } from '../../kernel/kern/bootconfig.ts';
 import { Kernel } from '../../kernel/kern/init_main.ts';
 import { makeNodePlatform } from './host.ts';
 import { Pidfile, PidfileError, EX_SOFTWARE } from './pidfile.ts';
+import { MemImage, MemImageError } from './memimg.ts';
 import { DiskOpenError, openHostDisks, type HostBlockStore } from './blockstore.ts';
 import * as os from 'node:os';
 
@@ -89,9 +90,26 @@ async function openDisks(config: BootConfig): Promise<HostBlockStore[]> {
   }
 }
 
+/** -i (or the default memimg.NNNNNN): lock it; without -m its size is the memory size. */
+async function openMemImage(config: BootConfig): Promise<MemImage> {
+  try {
+    const img = await MemImage.open(config.memImage, config.memSize, config.memSizeGiven,
+      (s) => process.stderr.write(`${s}\n`));
+    if (!config.memSizeGiven) config.memSize = parseMemSize(String(img.size));
+    return img;
+  } catch (e) {
+    if (!(e instanceof MemImageError) && !(e instanceof CmdlineError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exit(e.status);
+  }
+}
+
 async function main(): Promise<void> {
   const config = parse(process.argv.slice(2));
   const pidfile = await lockPidfile(config.pidfile);
+  const memimg = await openMemImage(config);
+  /* At an interactive terminal a panic stops in ddb (BSD's debugger_on_panic); scripts get the exit status. */
+  if (process.stdin.isTTY && !config.kenv.has('debug.debugger_on_panic')) config.kenv.set('debug.debugger_on_panic', '1');
   const blockStores = await openDisks(config);
   const term = new Terminal();
   let kernel: Kernel;
@@ -99,11 +117,14 @@ async function main(): Promise<void> {
     quiet: process.env.VKERNEL_QUIET === '1',
     blockStores,
     onHalt(status: number) {
+      /* Physical memory goes to the image whenever the machine stops: halt, reboot, panic. */
+      memimg.save(kernel.physmemBuffer());
       if (status === REBOOT_STATUS) {
         setImmediate(boot);
         return;
       }
       term.leave();
+      memimg.release();
       pidfile?.release();
       process.exitCode = status;
       // Let pending stdout drain, then leave even if the guest left timers behind.
@@ -119,6 +140,8 @@ async function main(): Promise<void> {
     () => kernel.hostSignal('SIGQUIT'),
   );
   process.on('SIGTERM', () => kernel.hostSignal('SIGTERM'));
+  /* ^\ at a raw terminal arrives as a byte (above); kill -QUIT works everywhere. */
+  process.on('SIGQUIT', () => kernel.hostSignal('SIGQUIT'));
   process.on('SIGINT', () => kernel.hostSignal('SIGINT'));
   boot();
 }

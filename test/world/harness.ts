@@ -11,6 +11,7 @@
  *
  *   WORLD_ROOT=dir   use an already built tree instead of building
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -155,7 +156,6 @@ export interface Expect {
 
 /** Run and compare: exact strings or patterns; status defaults to 0. */
 export async function expectRun(prog: string, args: string[], want: Expect, opts: RunOptions = {}): Promise<BinResult> {
-  const { default: assert } = await import('node:assert/strict');
   const r = await run(prog, args, opts);
   const what = `${prog} ${args.join(' ')}`;
   if (want.stdout instanceof RegExp) assert.match(r.stdout, want.stdout, `${what}: stdout`);

@@ -11,6 +11,16 @@ import type { Vnode } from '../../vfs/vnode.ts';
 import { FdescDir } from './devfs_fdesc.ts';
 import { DevCdev, DevDir, DevLink, type DevNode } from './devfs_vnops.ts';
 
+/*
+ * Drivers that add nodes to every devfs when it is made (disks: vkd0,
+ * vkd0s0a, vcd0...). Registered by the driver, run by populate().
+ */
+const populators: ((mp: DevfsMount) => void)[] = [];
+
+export function devfsAddPopulator(fn: (mp: DevfsMount) => void): void {
+  if (!populators.includes(fn)) populators.push(fn);
+}
+
 export class DevfsMount extends Mount {
   readonly fsType = 'devfs';
   readonly from = 'devfs';
@@ -95,5 +105,6 @@ export class DevfsMount extends Mount {
     this.makeLink('stdin', 'fd/0');
     this.makeLink('stdout', 'fd/1');
     this.makeLink('stderr', 'fd/2');
+    for (const fn of populators) fn(this);
   }
 }

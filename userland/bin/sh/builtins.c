@@ -29,6 +29,7 @@ int pwdcmd(int, char **);
 int readcmd(int, char **);
 int getoptscmd(int, char **);
 int historycmd(int, char **);
+int stoppedjobs(void);
 
 static int dotnest;
 
@@ -65,6 +66,14 @@ number(const char *cmd, const char *s)
 static int
 exitcmd(int argc, char **argv)
 {
+	static int warned;
+
+	/* The first exit with stopped jobs only warns, as BSD sh does. */
+	if (jobctl && rootshell && !warned && stoppedjobs()) {
+		warned = 1;
+		fprintf(stderr, "You have stopped jobs.\n");
+		return 1;
+	}
 	if (argc > 1)
 		exitstatus = number("exit", argv[1]) & 0xff;
 	exitshell(exitstatus);
@@ -645,7 +654,7 @@ ulimitcmd(int argc, char **argv)
 	int hard = 0, soft = 0, all = 0, which = 2, c;
 	struct rlimit rl;
 
-	while ((c = getopt(argc, argv, "HSacdfnstuv")) != -1) {
+	while ((c = getopt(argc, argv, "+HSacdfnstuv")) != -1) {
 		if (c == 'H')
 			hard = 1;
 		else if (c == 'S')

@@ -36,8 +36,6 @@ canonical(const char *path)
 				n--;
 			if (n > 1)
 				n--;
-			while (n > 1 && out[n - 1] != '/')
-				n--;
 		} else {
 			if (out[n - 1] != '/')
 				out[n++] = '/';
@@ -154,4 +152,16 @@ pwdcmd(int argc, char **argv)
 	}
 	printf("%s\n", pwd);
 	return 0;
+}
+
+/* At startup: an inherited PWD is kept only if it names this directory. */
+void
+initpwd(void)
+{
+	char *p;
+
+	if (pwdvalid(lookupvar("PWD")))
+		return;
+	if ((p = physical()) != NULL)
+		setvar("PWD", p, V_EXPORT);
 }

@@ -265,11 +265,11 @@ printfcmd(int argc, char **argv)
 			case 'c':
 				spec[sl++] = 'c';
 				spec[sl] = '\0';
-				snprintf(buf, sizeof(buf), spec, arg ? arg[0] : '\0');
-				if (arg && arg[0])
+				/* An empty argument prints no character at all. */
+				if (arg && arg[0]) {
+					snprintf(buf, sizeof(buf), spec, arg[0]);
 					sb_adds(&out, buf);
-				else
-					sb_addn(&out, buf, strlen(buf) + (arg ? 0 : 0));
+				}
 				break;
 			case 'd': case 'i':
 				spec[sl++] = 'l';
@@ -300,7 +300,10 @@ printfcmd(int argc, char **argv)
 				return 1;
 			}
 		}
-	} while (used > 0 && used < nargs);
+		/* The format is reused while arguments remain. */
+		args += used;
+		nargs -= used;
+	} while (used > 0 && nargs > 0);
 stop:
 	fwrite(out.s, 1, out.len, stdout);
 	sb_free(&out);

@@ -16,6 +16,7 @@ int skipcount;
 int loopnest, funcnest;
 int rootshell = 1;
 pid_t rootpid;
+int curlineno;
 
 void mklocal_temp(const char *nameval);
 
@@ -50,10 +51,14 @@ loopbreak(void)
 static void
 evalloop(struct node *n, int flags)
 {
+	struct stackmark m;
 	int status = 0;
 
+	setstackmark(&m);
 	loopnest++;
 	for (;;) {
+		/* Each iteration's expansions are garbage by the next one. */
+		popstackmark(&m);
 		evaltree(n->u.loop.cond, EV_TESTED);
 		if (evalskip) {
 			if (loopbreak())
@@ -75,6 +80,7 @@ static void
 evalfor(struct node *n, int flags)
 {
 	struct arglist al = { 0 };
+	struct stackmark m;
 	int status = 0;
 
 	if (n->u.nfor.haslist) {
@@ -82,9 +88,6 @@ evalfor(struct node *n, int flags)
 			expandarg(w->text, &al, EXP_FULL);
 	} else {
 		for (int i = 0; i < shellparam.nparam; i++) {
-			struct arglist one = { 0 };
-
-			(void)one;
 			if (al.n + 1 >= al.cap) {
 				int cap = al.cap ? al.cap * 2 : 16;
 				char **v = stalloc(sizeof(char *) * (size_t)cap);
@@ -97,8 +100,10 @@ evalfor(struct node *n, int flags)
 			al.v[al.n++] = ststrdup(shellparam.p[i]);
 		}
 	}
+	setstackmark(&m);
 	loopnest++;
 	for (int i = 0; i < al.n; i++) {
+		popstackmark(&m);
 		setvar(n->u.nfor.var, al.v[i], 0);
 		evaltree(n->u.nfor.body, flags & ~EV_EXIT);
 		status = exitstatus;
@@ -112,9 +117,12 @@ evalfor(struct node *n, int flags)
 static void
 evalcase(struct node *n, int flags)
 {
-	char *subject = expandword(n->u.ncase.subject, EXP_TILDE);
+	struct stackmark m;
 	struct caseitem *ci;
+	char *subject;
 
+	setstackmark(&m);
+	subject = expandword(n->u.ncase.subject, EXP_TILDE);
 	exitstatus = 0;
 	for (ci = n->u.ncase.items; ci; ci = ci->next) {
 		for (struct word *w = ci->pats; w; w = w->next) {
@@ -122,8 +130,10 @@ evalcase(struct node *n, int flags)
 				goto found;
 		}
 	}
+	popstackmark(&m);
 	return;
 found:
+	popstackmark(&m);
 	for (; ci; ci = ci->next) {
 		evaltree(ci->body, flags);
 		if (!ci->fallthru || evalskip)
@@ -254,17 +264,21 @@ evalstring(const char *s, int flags)
 	struct stackmark m;
 	struct node *n;
 	void *ps;
+	int ran = 0;
 
 	setstackmark(&m);
 	ps = parser_push();
 	setinputstring(s, 1);
-	exitstatus = 0;
 	while ((n = parsecmd(0)) != NEOF) {
-		if (n != NULL)
+		if (n != NULL) {
 			evaltree(n, flags & ~EV_EXIT);
+			ran = 1;
+		}
 		if (evalskip)
 			break;
 	}
+	if (!ran)
+		exitstatus = 0;
 	popfile();
 	parser_pop(ps);
 	popstackmark(&m);
@@ -285,7 +299,6 @@ evalpipe(struct node *n, int flags)
 	jp = makejob(nprocs);
 	{
 		struct strbuf sb;
-		extern void jobsetcmd(struct job *, const char *);
 
 		sb_init(&sb);
 		cmdtext(&sb, n);
@@ -322,41 +335,77 @@ evalpipe(struct node *n, int flags)
 
 /* ---- simple commands ---- */
 
+/* An argument as it could be typed back in. */
 static void
-xtrace(struct word *assigns, char **argv)
+tracequote(const char *s)
+{
+	if (*s != '\0' && strcspn(s, " \t\n'\"\\$`*?#~|&;<>(){}!") == strlen(s)) {
+		fputs(s, stderr);
+		return;
+	}
+	fputc('\'', stderr);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", stderr);
+		else
+			fputc(*s, stderr);
+	}
+	fputc('\'', stderr);
+}
+
+static void
+xtrace(char **assigns, char **argv)
 {
 	const char *ps4 = lookupvar("PS4");
 
 	out_flush();
 	fputs(ps4 ? expandword(ps4, 0) : "+ ", stderr);
-	for (struct word *w = assigns; w; w = w->next)
-		fprintf(stderr, "%s%s", w->text, (w->next || *argv) ? " " : "");
-	for (; *argv; argv++)
-		fprintf(stderr, "%s%s", *argv, argv[1] ? " " : "");
+	for (; *assigns; assigns++)
+		fprintf(stderr, "%s%s", *assigns, (assigns[1] || *argv) ? " " : "");
+	for (; *argv; argv++) {
+		tracequote(*argv);
+		if (argv[1])
+			fputc(' ', stderr);
+	}
 	fputc('\n', stderr);
 	fflush(stderr);
 }
 
-static void
-assignall(struct word *assigns, int flags)
+/* Expand the assignments of a command to "name=value" strings. */
+static char **
+expandassigns(struct word *assigns)
 {
-	for (struct word *w = assigns; w; w = w->next) {
+	struct word *w;
+	char **v;
+	int n = 0;
+
+	for (w = assigns; w; w = w->next)
+		n++;
+	v = stalloc(sizeof(char *) * (size_t)(n + 1));
+	n = 0;
+	for (w = assigns; w; w = w->next) {
 		char *eq = strchr(w->text, '=');
-		char *name = ststrndup(w->text, (size_t)(eq - w->text));
 		char *val = expandword(eq + 1, EXP_TILDE | EXP_ASSIGN);
+		size_t nl = (size_t)(eq - w->text) + 1;
+		char *s = stalloc(nl + strlen(val) + 1);
 
-		if (flags == -1) {
-			struct strbuf sb;
+		memcpy(s, w->text, nl);
+		strcpy(s + nl, val);
+		v[n++] = s;
+	}
+	v[n] = NULL;
+	return v;
+}
 
-			sb_init(&sb);
-			sb_adds(&sb, name);
-			sb_addc(&sb, '=');
-			sb_adds(&sb, val);
-			mklocal_temp(sb.s);
-			sb_free(&sb);
-		} else {
-			setvar(name, val, flags);
-		}
+/* flags -1: for one builtin or function call only. */
+static void
+assignall(char **assigns, int flags)
+{
+	for (; *assigns; assigns++) {
+		if (flags == -1)
+			mklocal_temp(*assigns);
+		else
+			setvareq(*assigns, flags);
 	}
 }
 
@@ -390,7 +439,8 @@ callfunction(struct node *body, int argc, char **argv, int flags)
 
 /* Run a builtin with its redirections undone afterwards, even on error. */
 static void
-runbuiltin(const struct builtin *bp, struct node *n, int argc, char **argv, int tempvars)
+runbuiltin(const struct builtin *bp, struct node *n, int argc, char **argv,
+    char **assigns, int tempvars)
 {
 	struct jmploc jmp, *savehandler = handler;
 	struct redirsave *rs;
@@ -408,10 +458,7 @@ runbuiltin(const struct builtin *bp, struct node *n, int argc, char **argv, int 
 	e = setjmp(jmp.buf);
 	if (e == 0) {
 		handler = &jmp;
-		if (tempvars)
-			assignall(n->u.cmd.assigns, -1);
-		else
-			assignall(n->u.cmd.assigns, 0);
+		assignall(assigns, tempvars ? -1 : 0);
 		optind = 0;
 		exitstatus = bp->fn(argc, argv);
 	}
@@ -445,10 +492,11 @@ evalcommand(struct node *n, int flags)
 	const struct builtin *bp;
 	struct node *fn;
 	struct job *jp;
-	char **argv;
+	char **argv, **assigns;
 	int argc;
 
 	setstackmark(&m);
+	curlineno = n->lineno;
 	have_cmdsubst_status = 0;
 	for (struct word *w = n->u.cmd.args; w; w = w->next)
 		expandarg(w->text, &al, EXP_FULL);
@@ -459,13 +507,14 @@ evalcommand(struct node *n, int flags)
 	}
 	argv = al.v;
 	argc = al.n;
+	assigns = expandassigns(n->u.cmd.assigns);
 	if (Xflag)
-		xtrace(n->u.cmd.assigns, argv);
+		xtrace(assigns, argv);
 
 	if (argc == 0) {
 		struct redirsave *rs;
 
-		assignall(n->u.cmd.assigns, 0);
+		assignall(assigns, 0);
 		exitstatus = have_cmdsubst_status ? lastcmdsubst_status : 0;
 		rs = redirect(n->redirs, REDIR_SAVE);
 		if (rs == NULL)
@@ -478,13 +527,13 @@ evalcommand(struct node *n, int flags)
 		bp = findbuiltin(argv[0]);
 		if (bp && bp->special) {
 			if (strcmp(argv[0], "exec") == 0 && argc == 1) {
-				assignall(n->u.cmd.assigns, 0);
+				assignall(assigns, 0);
 				exitstatus = redirect(n->redirs, 0) ? 0 : 1;
 				if (exitstatus && !Iflag)
 					exitshell(exitstatus);
 				goto out;
 			}
-			runbuiltin(bp, n, argc, argv, 0);
+			runbuiltin(bp, n, argc, argv, assigns, 0);
 			goto out;
 		}
 		if ((fn = getfunc(argv[0])) != NULL) {
@@ -495,14 +544,14 @@ evalcommand(struct node *n, int flags)
 				exitstatus = 1;
 				goto out;
 			}
-			assignall(n->u.cmd.assigns, -1);	/* like locals */
+			assignall(assigns, -1);	/* like locals */
 			callfunction(fn, argc, argv, flags);
 			poplocals(mark);
 			popredir(rs);
 			goto out;
 		}
 		if (bp) {
-			runbuiltin(bp, n, argc, argv, 1);
+			runbuiltin(bp, n, argc, argv, assigns, 1);
 			goto out;
 		}
 	}
@@ -518,7 +567,7 @@ evalcommand(struct node *n, int flags)
 	}
 	if (redirect(n->redirs, 0) == NULL)
 		_exit(1);
-	assignall(n->u.cmd.assigns, V_EXPORT);
+	assignall(assigns, V_EXPORT);
 	shellexec(argv, environment());
 out:
 	popstackmark(&m);

@@ -286,6 +286,11 @@ paramvalue(const char *name, size_t n, char **val, char *buf, size_t bufsz)
 		*val = shellparam.p[i - 1];
 		return 1;
 	}
+	if (n == 6 && strncmp(name, "LINENO", 6) == 0 && lookupvar("LINENO") == NULL) {
+		snprintf(buf, bufsz, "%d", curlineno);
+		*val = buf;
+		return 1;
+	}
 	*val = lookupvar(ststrndup(name, n));
 	return *val != NULL;
 }

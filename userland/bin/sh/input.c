@@ -174,7 +174,7 @@ readinteractive(struct source *s)
 	ssize_t n;
 
 	if (whichprompt == 1)
-		reapjobs(), showjobs(1, 0);
+		showjobs(1, 0);	/* "Done" notices come before the prompt */
 	prompt = expandprompt(ps ? ps : "");
 	ensure(s, 8192);
 	if (isatty(0) && isatty(2)) {

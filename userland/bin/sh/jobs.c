@@ -47,6 +47,8 @@ int ttyfd = -1;
 pid_t backgndpid;
 static pid_t shellpgid;
 static pid_t origpgrp;
+static struct termios shelltio;		/* the terminal as the shell wants it */
+static int haveshelltio;
 
 struct job *
 makejob(int nprocs)
@@ -355,6 +357,17 @@ restoretty(struct job *jp)
 		jp->havetio = tcgetattr(ttyfd, &jp->tio) == 0;
 	}
 	tcsetpgrp(ttyfd, shellpgid);
+	if (!haveshelltio || jp == NULL)
+		return;
+	/*
+	 * A job that stopped or was killed may have left the terminal raw:
+	 * put back the shell's modes.  One that exited normally may have
+	 * meant to change them (stty): keep what it set.
+	 */
+	if (jp->state == JOB_STOPPED || WIFSIGNALED(jp->ps[jp->nprocs - 1].status))
+		tcsetattr(ttyfd, TCSADRAIN, &shelltio);
+	else
+		tcgetattr(ttyfd, &shelltio);
 }
 
 int
@@ -389,7 +402,7 @@ waitforjob(struct job *jp)
 
 			if (sig == SIGINT) {
 				if (Iflag && rootshell) {
-					fputc('\n', stderr);
+					/* cmdloop ends the line and abandons the command. */
 					freejob(jp);
 					exitstatus = st;
 					exraise(EXINT);
@@ -404,6 +417,16 @@ waitforjob(struct job *jp)
 	}
 	freejob(jp);
 	return st;
+}
+
+/* For exit: are there stopped jobs the user may have forgotten? */
+int
+stoppedjobs(void)
+{
+	for (int i = 0; i < njobs; i++)
+		if (jobtab[i].used && !jobtab[i].hidden && jobtab[i].state == JOB_STOPPED)
+			return 1;
+	return 0;
 }
 
 /* ---- job control on and off ---- */
@@ -424,18 +447,23 @@ setjobctl(int on)
 			return;
 		}
 		ttyfd = movefd_high(fd);
-		for (;;) {
+		for (int tries = 0;; tries++) {
 			pid_t pg = tcgetpgrp(ttyfd);
 
-			if (pg < 0) {
+			/*
+			 * Wait (stopped by SIGTTIN) until we are in the
+			 * foreground; a terminal that never says so, or has no
+			 * foreground group yet, is not waited for forever.
+			 */
+			if (pg == 0 || pg == getpgrp())
+				break;
+			if (pg < 0 || tries == 50) {
 				sh_warnx("can't access tty; job control turned off");
 				close(ttyfd);
 				ttyfd = -1;
 				Mflag = 0;
 				return;
 			}
-			if (pg == getpgrp())
-				break;
 			kill(0, SIGTTIN);
 		}
 		origpgrp = getpgrp();
@@ -445,6 +473,7 @@ setjobctl(int on)
 		setpgid(0, 0);
 		shellpgid = getpid();
 		tcsetpgrp(ttyfd, shellpgid);
+		haveshelltio = tcgetattr(ttyfd, &shelltio) == 0;
 		jobctl = 1;
 	} else {
 		if (ttyfd >= 0) {
@@ -512,7 +541,7 @@ jobscmd(int argc, char **argv)
 {
 	int verbose = 0, c;
 
-	while ((c = getopt(argc, argv, "lps")) != -1) {
+	while ((c = getopt(argc, argv, "+lps")) != -1) {
 		if (c == 'l')
 			verbose = 1;
 		else if (c == 'p') {
@@ -619,7 +648,8 @@ waitcmd(int argc, char **argv)
 			}
 			if (!running)
 				break;
-			if (dowait(1) < 0 && pendingsig)
+			/* A trapped signal that came first also ends the wait. */
+			if (pendingsig || (dowait(1) < 0 && pendingsig))
 				return 128 + pendingsig_number();
 		}
 		/* Everything waited for is forgotten, unless still stopped. */
@@ -637,7 +667,7 @@ waitcmd(int argc, char **argv)
 			continue;
 		}
 		while (jp->state == JOB_RUNNING) {
-			int r = dowait(1);
+			int r = pendingsig ? -1 : dowait(1);
 
 			if (r < 0 && pendingsig)
 				return 128 + pendingsig_number();

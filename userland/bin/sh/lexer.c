@@ -25,7 +25,7 @@ struct heredoc {
 };
 static struct heredoc *pending;
 
-static void scan_dollar(struct strbuf *, int indquote);
+static void scan_dollar(struct strbuf *);
 static void scan_backquote(struct strbuf *);
 
 void
@@ -153,7 +153,7 @@ scan_dquote(struct strbuf *w)
 				continue;
 			sb_addc(w, c);
 		} else if (c == '$') {
-			scan_dollar(w, 1);
+			scan_dollar(w);
 		} else if (c == '`') {
 			scan_backquote(w);
 		}
@@ -209,7 +209,7 @@ scan_brace(struct strbuf *w)
 			scan_backquote(w);
 			break;
 		case '$':
-			scan_dollar(w, 0);
+			scan_dollar(w);
 			break;
 		}
 	}
@@ -239,7 +239,7 @@ scan_arith(struct strbuf *w)
 			sb_addc(w, c);
 			return;
 		} else if (c == '$') {
-			scan_dollar(w, 1);
+			scan_dollar(w);
 		} else if (c == '`') {
 			scan_backquote(w);
 		} else if (c == '\\') {
@@ -263,11 +263,9 @@ scan_cmdsubst(struct strbuf *w)
 }
 
 static void
-scan_dollar(struct strbuf *w, int indquote)
+scan_dollar(struct strbuf *w)
 {
 	int c = pgetc();
-
-	(void)indquote;
 	if (c == '{') {
 		sb_addc(w, c);
 		scan_brace(w);
@@ -369,7 +367,7 @@ readword(int c)
 			scan_backquote(&w);
 			break;
 		case '$':
-			scan_dollar(&w, 0);
+			scan_dollar(&w);
 			break;
 		}
 	}

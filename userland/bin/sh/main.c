@@ -17,6 +17,7 @@
 
 extern char **environ;
 void input_flushline(void);
+void initpwd(void);
 
 static void __attribute__((noreturn))
 usage(void)
@@ -38,7 +39,6 @@ cmdloop(int top)
 	struct stackmark m;
 	struct node *n;
 	int depth = input_depth();
-	volatile int ran = 0;
 
 	setstackmark(&m);
 	if (top) {
@@ -73,15 +73,12 @@ cmdloop(int top)
 		whichprompt = 0;
 		if (n == NEOF)
 			break;
-		if (n != NULL && !Nflag) {
+		if (n != NULL && !Nflag)
 			evaltree(n, 0);
-			ran = 1;
-		}
 		popstackmark(&m);
 		if (evalskip)
 			break;
 	}
-	(void)ran;
 	return exitstatus;
 }
 
@@ -96,10 +93,15 @@ readfile(const char *path, int mustexist)
 			sh_error("%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	fd = movefd_high(fd);
-	setinputfd(fd, 1);
-	cmdloop(0);
-	popfile();
+	{
+		void *ps = parser_push();
+
+		fd = movefd_high(fd);
+		setinputfd(fd, 1);
+		cmdloop(0);
+		popfile();
+		parser_pop(ps);
+	}
 	return exitstatus;
 }
 
@@ -121,6 +123,7 @@ runscript(const char *path, char **argv)
 	freeparams(&shellparam);
 	setparams(argc > 0 ? argc - 1 : 0, argc > 0 ? argv + 1 : argv, &shellparam);
 	popallfiles();
+	parser_reset();
 	setinputfd(fd, 0);
 	Iflag = 0;
 	handler = NULL;
@@ -242,6 +245,7 @@ main(int argc, char **argv)
 	if (Iflag && !mflag_set)
 		Mflag = 1;
 	setparams(argc - i, argv + i, &shellparam);
+	initpwd();
 	if (Iflag) {
 		setinteractive_signals(1);
 		if (Mflag) {

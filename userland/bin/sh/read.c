@@ -30,7 +30,7 @@ readcmd(int argc, char **argv)
 	size_t cap = 64, n, pos;
 
 	optind = 1;
-	while ((c = getopt(argc, argv, "rp:")) != -1) {
+	while ((c = getopt(argc, argv, "+rp:")) != -1) {
 		if (c == 'r')
 			raw = 1;
 		else if (c == 'p')

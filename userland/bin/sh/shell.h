@@ -226,6 +226,7 @@ extern int skipcount;
 extern int loopnest, funcnest;
 extern int rootshell;			/* not a forked subshell */
 extern pid_t rootpid;
+extern int curlineno;		/* $LINENO */
 enum { SKIPBREAK = 1, SKIPCONT, SKIPFUNC };
 
 int	 evaltree(struct node *, int flags);
@@ -250,6 +251,7 @@ extern int ttyfd;
 struct job;
 enum { FORK_FG, FORK_BG, FORK_NOJOB };
 struct job *makejob(int nprocs);
+void	 jobsetcmd(struct job *, const char *);
 pid_t	 forkshell(struct job *, const struct node *, int mode);
 int	 waitforjob(struct job *);
 void	 setjobctl(int on);

@@ -81,9 +81,13 @@ initvar(char **envp)
 	setvar("IFS", " \t\n", 0);
 	if (lookupvar("PATH") == NULL)
 		setvar("PATH", "/bin:/usr/bin:/sbin:/usr/sbin", V_EXPORT);
-	setvar("PS1", geteuid() == 0 ? "# " : "$ ", 0);
-	setvar("PS2", "> ", 0);
-	setvar("PS4", "+ ", 0);
+	/* The prompts may come from the environment. */
+	if (lookupvar("PS1") == NULL)
+		setvar("PS1", geteuid() == 0 ? "# " : "$ ", 0);
+	if (lookupvar("PS2") == NULL)
+		setvar("PS2", "> ", 0);
+	if (lookupvar("PS4") == NULL)
+		setvar("PS4", "+ ", 0);
 	setvar("OPTIND", "1", 0);
 	snprintf(buf, sizeof(buf), "%d", (int)getppid());
 	setvar("PPID", buf, 0);
@@ -358,8 +362,12 @@ setoption(int letter, int on)
 
 	if (p == NULL || letter == 0)
 		return -1;
-	if (letter == 'm' && on != Mflag && rootshell)
+	if (letter == 'm' && rootshell) {
+		/* Job control may not be possible: -m says what we got. */
 		setjobctl(on);
+		Mflag = (char)jobctl;
+		return 0;
+	}
 	optflags[p - optletters] = (char)on;
 	return 0;
 }

@@ -572,12 +572,9 @@ main(int argc, char *argv[])
 		case FTS_D:
 			if (!depthflag)
 				break;
-			/* -depth: evaluated in postorder, unless we will not descend. */
-			if (maxdepth >= 0 && e->fts_level >= maxdepth) {
+			/* -depth: evaluated in postorder (fts still returns it after a skip). */
+			if (maxdepth >= 0 && e->fts_level >= maxdepth)
 				fts_set(fts, e, FTS_SKIP);
-				if (e->fts_level == maxdepth && (mindepth < 0 || e->fts_level >= mindepth))
-					eval(expr, fts, e);
-			}
 			continue;
 		case FTS_DP:
 			if (!depthflag)

@@ -1,0 +1,134 @@
+/*
+ * The image library: upload through the file chooser (progress shown), the
+ * image listed with its size, rename, delete; a copy-on-write overlay over a
+ * served base image keeps its changed chunks across a reload and "Reset"
+ * drops them; a writable image (and a pidfile) held by one tab is refused
+ * to a second with the vkernel's message.
+ */
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ViteDevServer } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildDemo, launch, ROOT, startServer, typeCmdline, waitScreen } from './helpers.ts';
+
+let server: ViteDevServer;
+let browser: Browser;
+let url: string;
+const BASE = 'build/e2e/base.img';
+
+before(async () => {
+  buildDemo();
+  /* A 1 MiB "base image" served by the dev server: byte i is i & 0xff. */
+  mkdirSync(join(ROOT, 'build', 'e2e'), { recursive: true });
+  writeFileSync(join(ROOT, BASE), Uint8Array.from({ length: 1 << 20 }, (_, i) => i & 0xff));
+  ({ server, url } = await startServer());
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function row(page: Page, name: string) {
+  return page.locator(`[data-testid="image-row"][data-name="${name}"]`);
+}
+
+test('upload by file chooser, listed with its size, rename, delete', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(url);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Upload…' }).click();
+  const bytes = Buffer.alloc(3 * 1024 * 1024 + 512, 7);
+  await (await chooser).setFiles({ name: 'upload.img', mimeType: 'application/octet-stream', buffer: bytes });
+  await page.getByTestId('library-message').getByText('Uploaded upload.img (3.0 MiB)').waitFor();
+  await row(page, 'upload.img').waitFor();
+  assert.equal(await row(page, 'upload.img').getByTestId('image-size').innerText(), '3.0 MiB');
+  const meta = await page.evaluate(async () => (await window.vkernel.images()).find((m) => m.name === 'upload.img'));
+  assert.equal(meta?.size, bytes.length);
+
+  await row(page, 'upload.img').getByRole('button', { name: 'Rename' }).click();
+  await page.getByTestId('rename-input').fill('renamed.img');
+  await page.getByTestId('rename-input').press('Enter');
+  await row(page, 'renamed.img').waitFor();
+  assert.equal(await row(page, 'upload.img').count(), 0);
+
+  await row(page, 'renamed.img').getByRole('button', { name: 'Delete' }).click();
+  await row(page, 'renamed.img').getByTestId('delete-confirm').click();
+  await row(page, 'renamed.img').waitFor({ state: 'detached' });
+  assert.deepEqual(await page.evaluate(async () => (await window.vkernel.images()).map((m) => m.name)), []);
+  await ctx.close();
+});
+
+/* Drive the BlockStore straight from the page (vite serves the module), as the worker does. */
+async function overlay(page: Page, op: 'write' | 'read' | 'reset'): Promise<{ changed: number; base: number; stored: number }> {
+  return page.evaluate(async ([mod, base, op]) => {
+    const m: typeof import('../workers/idb_store.ts') = await import(/* @vite-ignore */ mod);
+    const url = new URL(base, location.href).href;
+    const meta = (await m.findByBase(url)) ?? (await m.createImage('base.img', 1 << 20, 'disk', url));
+    if (op === 'reset') await m.resetOverlay(meta.id);
+    const store = await m.IdbBlockStore.open(meta, false);
+    if (op === 'write') {
+      await store.write(300000, new Uint8Array([0xde, 0xad]));
+      await store.flush();
+    }
+    const a = new Uint8Array(2), b = new Uint8Array(1);
+    await store.read(300000, a);
+    await store.read(5, b);
+    await store.close();
+    return { changed: a[0], base: b[0], stored: await m.storedChunks(meta.id) };
+  }, ['/workers/idb_store.ts', `/${BASE}`, op] as const);
+}
+
+test('a copy-on-write overlay keeps its changes across a reload; reset drops them', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(url);
+  const w = await overlay(page, 'write');
+  assert.deepEqual(w, { changed: 0xde, base: 5, stored: 1 });
+  await page.reload();
+  const r = await overlay(page, 'read');
+  assert.deepEqual(r, { changed: 0xde, base: 5, stored: 1 });
+  await row(page, 'base.img').getByRole('button', { name: 'Reset disk' }).click();
+  await page.getByTestId('library-message').getByText('Reset base.img to its base image').waitFor();
+  const after = await overlay(page, 'read');
+  assert.deepEqual(after, { changed: 300000 & 0xff, base: 5, stored: 0 });
+  await ctx.close();
+});
+
+async function bootIn(page: Page, line: string): Promise<void> {
+  await page.goto(url);
+  await typeCmdline(page, line);
+  await page.getByTestId('boot').click();
+}
+
+test('a second tab cannot open a writable image, or a pidfile, another tab holds', async () => {
+  const ctx: BrowserContext = await browser.newContext();
+  const a = await ctx.newPage();
+  await a.goto(url);
+  await a.evaluate(async (mod) => {
+    const m: typeof import('../workers/idb_store.ts') = await import(/* @vite-ignore */ mod);
+    await m.createImage('shared.img', 1 << 20, 'disk');
+  }, '/workers/idb_store.ts');
+  const line = '-m 64m -p vk.pid -r shared.img -e vfs.root.mountfrom=hostfs:/demo -e init_path=/bin/echo';
+  await bootIn(a, line);
+  await waitScreen(a, 'echo> ');
+  await row(a, 'shared.img').getByText('in use').waitFor();
+
+  const b = await ctx.newPage();
+  await bootIn(b, '-m 64m -r shared.img -e vfs.root.mountfrom=hostfs:/demo -e init_path=/bin/echo');
+  await waitScreen(b, 'Disk image shared.img is already in use');
+  assert.equal(await b.evaluate(() => window.vkernel.state), 'off');
+  await bootIn(b, '-m 64m -p vk.pid -e init_path=/bin/echo');
+  await waitScreen(b, 'vkernel: Failed to lock pidfile, vkernel already running');
+
+  /* Once the first tab lets go, the second gets the disk. */
+  await a.getByTestId('poweroff').click();
+  await a.getByTestId('poweroff-confirm').click();
+  await bootIn(b, line);
+  await waitScreen(b, 'echo> ');
+  await ctx.close();
+});

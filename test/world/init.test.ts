@@ -1,0 +1,270 @@
+/*
+ * The BSD boot userland under our kernel: init, /etc/rc, getty, login,
+ * halt/reboot/shutdown, rc.shutdown.  Each test boots bin/vkernel on a
+ * hostfs root of the built world (with the boot log, VKERNEL_QUIET unset)
+ * and talks to its console through a pipe, the way a person would at the
+ * terminal: wait for a prompt, type a line.
+ *
+ * Variants of /etc (autologin, an extra user, a broken getty) live in
+ * staged copies of the root under build/init-test/: hard links to the
+ * world's files, with only the edited ones replaced.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import {
+  existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { buildWorld, REPO } from '../../tools/buildworld.ts';
+import { installEtc } from '../../tools/world_etc.ts';
+
+const OUT = join(REPO, 'build', 'world');
+const ROOT = join(OUT, 'root');
+const STAGE = join(REPO, 'build', 'init-test');
+const VKERNEL = join(REPO, 'bin', 'vkernel');
+
+/* guest's password is "vkernel" (SHA-512-crypt, same as `openssl passwd -6 -salt guestsalt vkernel`). */
+const GUEST_HASH = '$6$guestsalt$xz9dGqh/VU6fvhJePYXFGFHhZAm66EhwI.3dKtamtukGcG0qDN5WVohr7hvnqrhdcICb7MQMdmnRbfJjvDNy40';
+
+/** A booted vkernel and its console: everything it printed, and a cursor for expect(). */
+class Console {
+  readonly child: ChildProcess;
+  out = '';
+  private mark = 0;
+  private waiters: Array<() => void> = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(root: string, args: string[] = []) {
+    const env = { ...process.env };
+    delete env.VKERNEL_QUIET;
+    this.child = spawn(process.execPath, [VKERNEL, '-m', '128m', '-e', `vfs.root.mountfrom=hostfs:${root}`,
+      '-e', 'init_path=/sbin/init', ...args], { cwd: REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const take = (b: Buffer): void => {
+      this.out += b.toString('latin1');
+      for (const w of this.waiters.splice(0)) w();
+    };
+    this.child.stdout!.on('data', take);
+    this.child.stderr!.on('data', take);
+    this.child.stdin!.on('error', () => { /* the kernel is gone */ });
+    this.exited = new Promise((res) => this.child.on('exit', (code, signal) => {
+      res({ code, signal });
+      for (const w of this.waiters.splice(0)) w();
+    }));
+  }
+
+  /** Wait for text (or a pattern) after the cursor; the cursor moves past it. Returns what came before. */
+  async expect(want: string | RegExp, timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rest = this.out.slice(this.mark);
+      let at = -1, len = 0;
+      if (typeof want === 'string') {
+        at = rest.indexOf(want);
+        len = want.length;
+      } else {
+        const m = want.exec(rest);
+        if (m) { at = m.index; len = m[0].length; }
+      }
+      if (at >= 0) {
+        this.mark += at + len;
+        return rest.slice(0, at);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || this.child.exitCode !== null || this.child.signalCode !== null) {
+        assert.fail(`console: no ${JSON.stringify(String(want))} within ${timeoutMs} ms; ` +
+          `the console said:\n${this.out.slice(-3000)}`);
+      }
+      await new Promise<void>((res) => {
+        const t = setTimeout(res, Math.min(left, 500));
+        this.waiters.push(() => { clearTimeout(t); res(); });
+      });
+    }
+  }
+
+  type(line: string): void {
+    this.child.stdin!.write(line);
+  }
+
+  /** Wait for bin/vkernel to exit; its status. */
+  async exit(timeoutMs = 30_000): Promise<number | null> {
+    const t = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    const r = await this.exited;
+    clearTimeout(t);
+    assert.equal(r.signal, null, `vkernel killed by ${r.signal}; console:\n${this.out.slice(-2000)}`);
+    return r.code;
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+/** A copy of the world root (hard links) with some files of it replaced. */
+function stage(name: string, files: Record<string, string>): string {
+  const dst = join(STAGE, name);
+  rmSync(dst, { recursive: true, force: true });
+  const copy = (from: string, to: string): void => {
+    mkdirSync(to, { recursive: true });
+    for (const e of readdirSync(from, { withFileTypes: true })) {
+      const s = join(from, e.name), d = join(to, e.name);
+      if (e.isDirectory()) copy(s, d);
+      else if (e.isSymbolicLink()) symlinkSync(readlinkSync(s), d);
+      else if (e.isFile()) linkSync(s, d);
+    }
+  };
+  copy(ROOT, dst);
+  for (const [rel, text] of Object.entries(files)) {
+    const p = join(dst, rel);
+    // Unlink first: writing through the hard link would change the world's copy.
+    rmSync(p, { force: true });
+    mkdirSync(join(p, '..'), { recursive: true });
+    writeFileSync(p, text, { mode: rel.endsWith('master.passwd') ? 0o600 : 0o644 });
+  }
+  return dst;
+}
+
+const consoles: Console[] = [];
+function boot(root: string, args: string[] = []): Console {
+  const c = new Console(root, args);
+  consoles.push(c);
+  return c;
+}
+
+let etc = (rel: string): string => readFileSync(join(ROOT, 'etc', rel), 'utf8');
+
+before(async () => {
+  const r = await buildWorld({ jobs: 2 });
+  for (const p of ['sbin/init', 'usr/libexec/getty', 'usr/bin/login', 'sbin/halt', 'sbin/shutdown', 'bin/sh']) {
+    assert.ok(existsSync(join(ROOT, p)), `${p} not built: ${r.errors.join('\n')}`);
+  }
+  installEtc(ROOT);
+  etc = (rel: string): string => readFileSync(join(ROOT, 'etc', rel), 'utf8');
+  assert.ok(lstatSync(join(ROOT, 'etc', 'rc')).isFile());
+});
+
+after(() => {
+  for (const c of consoles) c.kill();
+  rmSync(STAGE, { recursive: true, force: true });
+});
+
+describe('init and the boot userland', { concurrency: 2 }, () => {
+  test('multi-user boot: rc, getty banner, login as root, commands, halt', async () => {
+    const c = boot(ROOT);
+    await c.expect('Mounting root from hostfs:');
+    await c.expect('Mounting local file systems:');
+    await c.expect('Setting hostname: vkernel.');
+    await c.expect(/ifconfig not found/);
+    await c.expect(/\r\n\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \w+ \d{4}\r\n/);	// rc's date
+    await c.expect('\r\nDragonFly/riscv64 (vkernel) (console)\r\n\r\n');
+    await c.expect('login: ');
+    c.type('root\n');
+    const motd = await c.expect('root@vkernel:~ # ');
+    assert.match(motd, /type `halt'/);
+    c.type('echo hello; uname -a; id\n');
+    await c.expect('\r\nhello\r\n');
+    await c.expect(/riscv64\r\n/);
+    await c.expect('uid=0(root) gid=0(wheel)');
+    await c.expect('root@vkernel:~ # ');
+    c.type('echo $HOME $USER $LOGNAME $SHELL $TERM; echo $PATH\n');
+    await c.expect('/root root root /bin/sh cons25\r\n');
+    await c.expect(/\/sbin:\/bin:\/usr\/sbin:\/usr\/bin/);
+    c.type('halt\n');
+    await c.expect('Shutting down daemon processes:');
+    await c.expect('syncing disks... done');
+    await c.expect('The operating system has halted.');
+    assert.equal(await c.exit(), 0);
+  });
+
+  test('SIGTERM to bin/vkernel: init gets SIGUSR2, rc.shutdown runs, clean halt', async () => {
+    const c = boot(ROOT);
+    await c.expect('login: ');
+    c.child.kill('SIGTERM');
+    await c.expect('Caught SIGTERM from host system. Shutting down...');
+    await c.expect('Shutting down daemon processes:.');
+    await c.expect('The operating system has halted.');
+    assert.equal(await c.exit(), 0);
+  });
+
+  test('-s: single-user shell first; exit goes on to multi-user', async () => {
+    const c = boot(ROOT, ['-s']);
+    const before = await c.expect('# ');
+    assert.doesNotMatch(before, /Setting hostname/, 'rc ran before the single-user shell');
+    c.type('echo single $$ `id -u`\n');
+    await c.expect(/single \d+ 0\r\n/);
+    c.type('exit\n');
+    await c.expect('Setting hostname: vkernel.');
+    await c.expect('login: ');
+    c.child.kill('SIGTERM');
+    await c.expect('The operating system has halted.');
+    assert.equal(await c.exit(), 0);
+  });
+
+  test('al.Pc logs root in; shutdown -r now reboots in place; halt -p powers off', async () => {
+    const root = stage('autologin', {
+      'etc/ttys': etc('ttys').replace('"/usr/libexec/getty Pc"\t\tcons25', '"/usr/libexec/getty al.Pc"\tcons25'),
+    });
+    assert.match(readFileSync(join(root, 'etc/ttys'), 'utf8'), /getty al\.Pc/);
+    const c = boot(root);
+    const banner = await c.expect('root@vkernel:~ # ');
+    assert.match(banner, /DragonFly\/riscv64 \(vkernel\) \(console\)/);
+    assert.doesNotMatch(banner.slice(banner.indexOf('DragonFly/riscv64')), /login: /);
+    c.type('shutdown -r now going for a reboot\n');
+    await c.expect('*** FINAL System shutdown message from root@vkernel ***');
+    await c.expect('System going down IMMEDIATELY');
+    await c.expect('going for a reboot');
+    await c.expect('Shutting down daemon processes:');
+    await c.expect('Rebooting...');
+    await c.expect('Mounting root from hostfs:');
+    await c.expect('root@vkernel:~ # ');
+    c.type('halt -p\n');
+    await c.expect('The operating system has halted.');
+    assert.equal(await c.exit(), 0);
+  });
+
+  test('login checks master.passwd: a wrong password, then the right one; getty comes back', async () => {
+    const root = stage('passwd', {
+      'etc/master.passwd': etc('master.passwd') + `guest:${GUEST_HASH}:1001:31::0:0:Guest:/home/guest:/bin/sh\n`,
+      'etc/passwd': etc('passwd') + 'guest:*:1001:31:Guest:/home/guest:/bin/sh\n',
+    });
+    const c = boot(root);
+    await c.expect('login: ');
+    c.type('guest\n');
+    await c.expect('Password:');
+    c.type('wrong\n');
+    await c.expect('Login incorrect');
+    await c.expect('login: ');
+    c.type('nosuchuser\n');
+    await c.expect('Password:');
+    c.type('x\n');
+    await c.expect('Login incorrect');
+    await c.expect('login: ');
+    c.type('guest\n');
+    await c.expect('Password:');
+    c.type('vkernel\n');
+    await c.expect('No home directory /home/guest!');
+    await c.expect('guest@vkernel:/ $ ');
+    c.type('id; halt\n');
+    await c.expect('uid=1001(guest) gid=31(guest) groups=31(guest)');
+    await c.expect('halt: Operation not permitted');
+    c.type('exit\n');
+    // init respawns getty on the console.
+    await c.expect('DragonFly/riscv64 (vkernel) (console)');
+    await c.expect('login: ');
+    c.child.kill('SIGTERM');
+    await c.expect('The operating system has halted.');
+    assert.equal(await c.exit(), 0);
+  });
+
+  test('a getty that dies at once: "getty repeating too quickly", the system stays up', async () => {
+    const root = stage('badgetty', {
+      'etc/ttys': 'console\t"/usr/bin/false"\tcons25\ton secure\n',
+    });
+    const c = boot(root);
+    await c.expect('init: getty repeating too quickly on port /dev/console, sleeping 30 secs');
+    c.child.kill('SIGTERM');
+    await c.expect('Shutting down daemon processes:');
+    await c.expect('The operating system has halted.');
+    assert.equal(await c.exit(), 0);
+  });
+});

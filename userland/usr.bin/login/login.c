@@ -1,0 +1,364 @@
+/*
+ * login: log into the computer, after BSD's login(1).
+ *
+ *	login [-fp] [-h hostname] [user]
+ *
+ * The account comes from /etc/master.passwd (BSD's format:
+ * name:password:uid:gid:class:change:expire:gecos:home:shell).  The
+ * password field is empty for no password, a "$6$" SHA-512-crypt hash,
+ * or anything else ("*", "*LOCKED*") for an account nobody logs into
+ * with a password.  -f skips the password for a caller that is root (getty
+ * autologin) or already that user; -p keeps the environment.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crypt_sha512.h"
+
+#define _PATH_MASTERPASSWD	"/etc/master.passwd"
+#define _PATH_MOTD		"/etc/motd"
+#define _PATH_NOLOGIN		"/var/run/nologin"
+#define _PATH_NOLOGIN_ETC	"/etc/nologin"
+#define _PATH_HUSHLOGIN		".hushlogin"
+#define _PATH_BSHELL		"/bin/sh"
+#define _PATH_MAILDIR		"/var/mail"
+#define _PATH_DEFPATH		"/usr/bin:/bin"
+#define _PATH_STDPATH		"/sbin:/bin:/usr/sbin:/usr/bin"
+
+#define NTRIES		10	/* attempts before login gives up */
+#define NSLEEP		3	/* failures before each one costs a pause */
+#define TIMEOUT		300	/* seconds to finish logging in */
+#define NAMELEN		64
+
+struct account {
+	char	*line;		/* the fields below point into it */
+	char	*name, *passwd, *class, *gecos, *home, *shell;
+	uid_t	 uid;
+	gid_t	 gid;
+	long long change, expire;
+};
+
+static const char *tty = "console";
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: login [-fp] [-h hostname] [username]\n");
+	exit(1);
+}
+
+static void
+timedout(int sig)
+{
+	(void)sig;
+	fprintf(stderr, "\nLogin timed out after %d seconds\n", TIMEOUT);
+	_exit(0);
+}
+
+/* Split one master.passwd line into acct (the line is kept, cut in place). */
+static int
+parse_account(char *line, struct account *acct)
+{
+	char *f[10], *p = line;
+	int i;
+
+	line[strcspn(line, "\n")] = '\0';
+	for (i = 0; i < 10; i++) {
+		f[i] = p;
+		if ((p = strchr(p, ':')) == NULL)
+			break;
+		*p++ = '\0';
+	}
+	if (i != 9 || p != NULL)
+		return (-1);
+	acct->name = f[0];
+	acct->passwd = f[1];
+	acct->uid = strtoul(f[2], NULL, 10);
+	acct->gid = strtoul(f[3], NULL, 10);
+	acct->class = f[4];
+	acct->change = strtoll(f[5], NULL, 10);
+	acct->expire = strtoll(f[6], NULL, 10);
+	acct->gecos = f[7];
+	acct->home = f[8];
+	acct->shell = f[9];
+	return (0);
+}
+
+/* The account called name, or -1.  master.passwd is root's to read, and so is login. */
+static int
+getaccount(const char *name, struct account *acct)
+{
+	char buf[1024];
+	FILE *fp;
+
+	memset(acct, 0, sizeof(*acct));
+	if ((fp = fopen(_PATH_MASTERPASSWD, "re")) == NULL) {
+		syslog(LOG_ERR, "%s: %m", _PATH_MASTERPASSWD);
+		return (-1);
+	}
+	while (fgets(buf, sizeof(buf), fp) != NULL) {
+		if (buf[0] == '#' || buf[0] == '\n')
+			continue;
+		if ((acct->line = strdup(buf)) == NULL)
+			err(1, "strdup");
+		if (parse_account(acct->line, acct) == 0 && strcmp(acct->name, name) == 0) {
+			fclose(fp);
+			return (0);
+		}
+		free(acct->line);
+		acct->line = NULL;
+	}
+	fclose(fp);
+	return (-1);
+}
+
+/* Read a line from the terminal without echo (BSD's readpassphrase, in short). */
+static char *
+readpass(const char *prompt, char *buf, size_t size)
+{
+	struct termios t, saved;
+	int echo_off = 0;
+	size_t n = 0;
+	char c;
+
+	if (tcgetattr(STDIN_FILENO, &saved) == 0) {
+		t = saved;
+		t.c_lflag &= ~(ECHO | ECHONL);
+		echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
+	}
+	fputs(prompt, stdout);
+	fflush(stdout);
+	for (;;) {
+		ssize_t r = read(STDIN_FILENO, &c, 1);
+
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (n == 0) {
+				if (echo_off)
+					tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+				putchar('\n');
+				return (NULL);
+			}
+			break;
+		}
+		if (c == '\n' || c == '\r')
+			break;
+		if (n + 1 < size)
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	if (echo_off)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+	putchar('\n');
+	return (buf);
+}
+
+/* Prompt for a login name; exits at EOF as BSD's does. */
+static void
+getloginname(char *name, size_t size)
+{
+	size_t n;
+	int c;
+
+	for (;;) {
+		printf("login: ");
+		fflush(stdout);
+		for (n = 0; (c = getchar()) != '\n';) {
+			if (c == EOF)
+				exit(0);
+			if (n + 1 < size)
+				name[n++] = c;
+		}
+		name[n] = '\0';
+		if (n > 0 && name[n - 1] == '\r')
+			name[--n] = '\0';
+		if (n == 0)
+			continue;
+		if (name[0] == '-') {
+			printf("login names may not start with '-'.\n");
+			continue;
+		}
+		return;
+	}
+}
+
+/* Does `pass' open the account?  Empty stored password: anything does. */
+static int
+checkpass(const struct account *acct, const char *pass)
+{
+	const char *h;
+
+	if (acct->passwd[0] == '\0')
+		return (1);
+	if (strncmp(acct->passwd, "$6$", 3) != 0)
+		return (0);	/* "*", "*LOCKED*...", or a scheme we do not know */
+	h = crypt_sha512(pass, acct->passwd);
+	return (h != NULL && strcmp(h, acct->passwd) == 0);
+}
+
+static void
+cat_file(const char *path)
+{
+	char buf[512];
+	size_t n;
+	FILE *fp;
+
+	if ((fp = fopen(path, "re")) == NULL)
+		return;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(fp);
+	fflush(stdout);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct account acct;
+	char name[NAMELEN], pass[256], argv0[PATH_MAX], *term, *shell, *p;
+	const char *hostname = NULL;
+	int ch, fflag = 0, pflag = 0, cnt, ok, have_acct;
+	uid_t uid = getuid();
+	struct stat st;
+
+	(void)signal(SIGQUIT, SIG_IGN);
+	(void)signal(SIGINT, SIG_IGN);
+	(void)signal(SIGALRM, timedout);
+	alarm(TIMEOUT);
+	openlog("login", LOG_ODELAY, LOG_AUTH);
+
+	while ((ch = getopt(argc, argv, "+fh:p")) != -1) {
+		switch (ch) {
+		case 'f':
+			fflag = 1;
+			break;
+		case 'h':
+			if (uid != 0)
+				errx(1, "-h option: %s", strerror(EPERM));
+			hostname = optarg;
+			break;
+		case 'p':
+			pflag = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		usage();
+	if (argc == 1)
+		strncpy(name, argv[0], sizeof(name) - 1), name[sizeof(name) - 1] = '\0';
+	else
+		getloginname(name, sizeof(name));
+	if ((p = ttyname(STDIN_FILENO)) != NULL && strncmp(p, "/dev/", 5) == 0)
+		tty = p + 5;
+
+	for (cnt = 0;; ) {
+		have_acct = getaccount(name, &acct) == 0;
+		ok = 0;
+		/* -f: the caller vouches (root) or is that user already. */
+		if (fflag && have_acct && (uid == 0 || uid == acct.uid))
+			ok = 1;
+		else if (have_acct && acct.passwd[0] == '\0')
+			ok = 1;
+		else {
+			/* An unknown name gets a password prompt too: no hints. */
+			if (readpass("Password:", pass, sizeof(pass)) == NULL)
+				exit(0);
+			ok = have_acct && checkpass(&acct, pass);
+			explicit_bzero(pass, sizeof(pass));
+		}
+		fflag = 0;
+		if (ok)
+			break;
+		syslog(LOG_NOTICE, "LOGIN FAILURE ON %s%s%s, %s", tty,
+		    hostname ? " FROM " : "", hostname ? hostname : "", name);
+		printf("Login incorrect\n");
+		if (have_acct)
+			free(acct.line);
+		if (++cnt >= NTRIES) {
+			syslog(LOG_ERR, "REPEATED LOGIN FAILURES ON %s, %s", tty, name);
+			sleep(5);
+			exit(1);
+		}
+		if (cnt > NSLEEP)
+			sleep(cnt - NSLEEP);
+		getloginname(name, sizeof(name));
+	}
+	alarm(0);
+
+	if (acct.expire != 0 && time(NULL) >= acct.expire) {
+		printf("Sorry -- your account has expired.\n");
+		exit(1);
+	}
+	if (acct.uid != 0 && (stat(_PATH_NOLOGIN, &st) == 0 || stat(_PATH_NOLOGIN_ETC, &st) == 0)) {
+		cat_file(stat(_PATH_NOLOGIN, &st) == 0 ? _PATH_NOLOGIN : _PATH_NOLOGIN_ETC);
+		exit(0);
+	}
+
+	/* The terminal becomes the user's. */
+	(void)fchown(STDIN_FILENO, acct.uid, -1);
+	(void)fchmod(STDIN_FILENO, 0620);
+
+	if (setgid(acct.gid) == -1)
+		err(1, "setgid");
+	if (initgroups(acct.name, acct.gid) == -1)
+		err(1, "initgroups");
+	if (setuid(acct.uid) == -1)
+		err(1, "setuid");
+
+	if (chdir(acct.home) == -1) {
+		if (chdir("/") == -1)
+			err(1, "no home directory");
+		printf("No home directory %s!\nLogging in with home = \"/\".\n", acct.home);
+		acct.home = "/";
+	}
+
+	shell = acct.shell[0] != '\0' ? acct.shell : _PATH_BSHELL;
+	term = getenv("TERM");
+	term = term != NULL ? strdup(term) : NULL;
+	if (!pflag)
+		clearenv();
+	setenv("TERM", term != NULL && *term ? term : "unknown", 1);
+	setenv("HOME", acct.home, 1);
+	setenv("SHELL", shell, 1);
+	setenv("USER", acct.name, 1);
+	setenv("LOGNAME", acct.name, 1);
+	setenv("PATH", acct.uid == 0 ? _PATH_STDPATH : _PATH_DEFPATH, 1);
+	snprintf(pass, sizeof(pass), "%s/%s", _PATH_MAILDIR, acct.name);
+	setenv("MAIL", pass, 1);
+
+	if (acct.uid == 0)
+		syslog(LOG_NOTICE, "ROOT LOGIN ON %s%s%s", tty,
+		    hostname ? " FROM " : "", hostname ? hostname : "");
+	if (stat(_PATH_HUSHLOGIN, &st) == -1)
+		cat_file(_PATH_MOTD);
+
+	(void)signal(SIGALRM, SIG_DFL);
+	(void)signal(SIGQUIT, SIG_DFL);
+	(void)signal(SIGINT, SIG_DFL);
+	(void)signal(SIGTSTP, SIG_DFL);
+
+	/* A login shell: "-sh". */
+	p = strdup(shell);
+	snprintf(argv0, sizeof(argv0), "-%s", p != NULL ? basename(p) : "sh");
+	execl(shell, argv0, (char *)NULL);
+	err(1, "%s", shell);
+}
