@@ -41,3 +41,31 @@ test('the dev server sends COOP/COEP and the page gets SharedArrayBuffer', async
   await page.getByTestId('isolation').waitFor();
   assert.match(await page.getByTestId('isolation').innerText(), /is cross-origin isolated/);
 });
+
+test('served without COOP/COEP and no service worker allowed: the page explains', async () => {
+  const { startServer } = await import('./helpers.ts');
+  const plain = await startServer({ configFile: false });
+  try {
+    const res = await fetch(plain.url);
+    assert.equal(res.headers.get('cross-origin-embedder-policy'), null);
+    const ctx = await browser.newContext({ serviceWorkers: 'block' });
+    const page = await ctx.newPage();
+    await page.goto(plain.url);
+    await page.getByTestId('isolation').waitFor();
+    assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+    assert.match(await page.getByTestId('isolation').innerText(), /did not grant cross-origin isolation/);
+    assert.equal(await page.getByTestId('boot').count(), 0);
+    await ctx.close();
+
+    /* Static hosting: the service worker adds the headers and the page reloads isolated. */
+    const ctx2 = await browser.newContext();
+    const page2 = await ctx2.newPage();
+    await page2.goto(plain.url);
+    await page2.waitForFunction(() => crossOriginIsolated, null, { timeout: 20000 });
+    await page2.getByTestId('isolation').waitFor();
+    assert.match(await page2.getByTestId('isolation').innerText(), /is cross-origin isolated/);
+    await ctx2.close();
+  } finally {
+    await plain.server.close();
+  }
+});

@@ -11,18 +11,29 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ViteDevServer } from 'vite';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildDemo, launch, ROOT, startServer, typeCmdline, waitScreen } from './helpers.ts';
+import { buildDemo, launch, ROOT, startServer, typeCmdline, waitScreen, waitState } from './helpers.ts';
+import { buildImage } from '../tools/makefs.ts';
+import { MemBlockDev } from '../kernel/fs/ufs/ufs_blockdev.ts';
+import { dsOpen } from '../kernel/dev/disk/diskslice.ts';
+import { UfsVolume } from '../kernel/fs/ufs/ufs_volume.ts';
+import { cpSync, readFileSync } from 'node:fs';
 
 let server: ViteDevServer;
 let browser: Browser;
 let url: string;
 const BASE = 'build/e2e/base.img';
+let rootImage: Uint8Array;
 
 before(async () => {
   buildDemo();
   /* A 1 MiB "base image" served by the dev server: byte i is i & 0xff. */
   mkdirSync(join(ROOT, 'build', 'e2e'), { recursive: true });
   writeFileSync(join(ROOT, BASE), Uint8Array.from({ length: 1 << 20 }, (_, i) => i & 0xff));
+  /* A UFS1 root (MBR + disklabel: vkd0s1a) holding the demo programs, made by the project's makefs. */
+  const stage = join(ROOT, 'build', 'e2e', 'root');
+  for (const d of ['dev', 'tmp']) mkdirSync(join(stage, d), { recursive: true });
+  cpSync(join(ROOT, 'public', 'demo', 'bin'), join(stage, 'bin'), { recursive: true });
+  rootImage = buildImage(stage, { wrap: 'mbr', size: 8 << 20, epoch: 0 });
   ({ server, url } = await startServer());
   browser = await launch();
 });
@@ -99,8 +110,8 @@ test('a copy-on-write overlay keeps its changes across a reload; reset drops the
   await ctx.close();
 });
 
-async function bootIn(page: Page, line: string): Promise<void> {
-  await page.goto(url);
+async function bootIn(page: Page, line: string, load = true): Promise<void> {
+  if (load) await page.goto(url);
   await typeCmdline(page, line);
   await page.getByTestId('boot').click();
 }
@@ -122,13 +133,55 @@ test('a second tab cannot open a writable image, or a pidfile, another tab holds
   await bootIn(b, '-m 64m -r shared.img -e vfs.root.mountfrom=hostfs:/demo -e init_path=/bin/echo');
   await waitScreen(b, 'Disk image shared.img is already in use');
   assert.equal(await b.evaluate(() => window.vkernel.state), 'off');
-  await bootIn(b, '-m 64m -p vk.pid -e init_path=/bin/echo');
+  await bootIn(b, '-m 64m -p vk.pid -e init_path=/bin/echo', false);
   await waitScreen(b, 'vkernel: Failed to lock pidfile, vkernel already running');
 
   /* Once the first tab lets go, the second gets the disk. */
   await a.getByTestId('poweroff').click();
   await a.getByTestId('poweroff-confirm').click();
-  await bootIn(b, line);
+  await bootIn(b, line, false);
   await waitScreen(b, 'echo> ');
+  await ctx.close();
+});
+
+test('a UFS root disk from the library: what a program syncs survives a reload', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(url);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Upload…' }).click();
+  await (await chooser).setFiles({ name: 'root.img', mimeType: 'application/octet-stream', buffer: Buffer.from(rootImage) });
+  await row(page, 'root.img').waitFor();
+  await typeCmdline(page, '-m 64m -r root.img -e init_path=/bin/counter');
+  await page.getByTestId('boot').click();
+  await waitScreen(page, 'boot count: 1');
+  assert.match(await page.evaluate(() => window.vkernel.screen()), /Mounting root from ufs:vkd0s1a/);
+  await waitState(page, 'halted');
+  await page.reload();
+  await typeCmdline(page, '-m 64m -r root.img -e init_path=/bin/counter');
+  await page.getByTestId('boot').click();
+  await waitScreen(page, 'boot count: 2');
+  await ctx.close();
+});
+
+test('New disk makes a UFS1 image (MBR + disklabel) that downloads intact', async () => {
+  const ctx = await browser.newContext({ acceptDownloads: true });
+  const page = await ctx.newPage();
+  await page.goto(url);
+  await page.getByRole('button', { name: 'New disk…' }).click();
+  await page.getByLabel('new disk name').fill('fresh.img');
+  await page.getByLabel('new disk size').fill('16m');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await row(page, 'fresh.img').waitFor();
+  assert.equal(await row(page, 'fresh.img').getByTestId('image-size').innerText(), '16 MiB');
+  const download = page.waitForEvent('download');
+  await row(page, 'fresh.img').getByRole('button', { name: 'Download' }).click();
+  const file = await (await download).path();
+  const bytes = new Uint8Array(readFileSync(file));
+  assert.equal(bytes.length, 16 << 20);
+  const part = dsOpen(new MemBlockDev(bytes), 's1a');
+  assert.ok(part, 'slice 1 partition a');
+  const vol = UfsVolume.mount(part);
+  assert.deepEqual(vol.readdir(vol.root).map((e) => e.name).sort(), ['.', '..']);
   await ctx.close();
 });

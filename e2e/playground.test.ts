@@ -45,7 +45,7 @@ test('the hello demo boots and halts, its output in the terminal', async () => {
   await page.close();
 });
 
-test('typing reaches an interactive program; Break enters ddb; Shutdown halts', async () => {
+test('typing reaches an interactive program; Break enters ddb; Reboot; Shutdown halts', async () => {
   const page = await bootPage('-m 64m -e init_path=/bin/echo');
   await waitScreen(page, 'echo> ');
   await page.getByTestId('console').click();
@@ -58,6 +58,11 @@ test('typing reaches an interactive program; Break enters ddb; Shutdown halts', 
   await page.evaluate(() => window.vkernel.type('c\r'));
   await page.evaluate(() => window.vkernel.type('again\r'));
   await waitScreen(page, 'AGAIN');
+  /* Reboot: the kernel goes down and comes back up in the same worker. */
+  await page.getByRole('button', { name: 'Reboot' }).click();
+  await page.waitForFunction(() => window.vkernel.screen().split('Mounting root from').length === 3, null, { timeout: 30000 });
+  await page.waitForFunction(() => window.vkernel.screen().trimEnd().endsWith('echo>'), null, { timeout: 30000 });
+  await waitState(page, 'running');
   await page.getByRole('button', { name: 'Shutdown' }).click();
   await waitState(page, 'halted');
   assert.match(await screen(page), /Caught SIGTERM from host system\. Shutting down\.\.\./);

@@ -30,6 +30,10 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// Bundle bin/vkernel once up front, so parallel tests don't all rebuild it.
+const { buildNode } = await import('./build.mjs');
+await buildNode();
+
 // spec for people, TAP to a file so we can close with the plain `N passed, N failed` line.
 mkdirSync(join(root, 'build'), { recursive: true });
 const tap = join(root, 'build', 'test-results.tap');

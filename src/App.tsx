@@ -32,6 +32,19 @@ function initialForm(): FormState {
   return defaultForm();
 }
 
+/** The world build's root image, if the server has it (the dev server answers unknown paths with the page). */
+export const WORLD_ROOT = 'images/root.img';
+
+async function worldRootForm(): Promise<FormState | null> {
+  try {
+    const res = await fetch(WORLD_ROOT, { method: 'HEAD' });
+    if (!res.ok || (res.headers.get('content-type') ?? '').includes('text/html')) return null;
+    return { ...defaultForm(), disks: [{ kind: 'vkd', path: `/${WORLD_ROOT}`, serno: '' }], env: [] };
+  } catch {
+    return null;
+  }
+}
+
 export function App() {
   if (!isolated()) return <NotIsolated />;
   return <Playground />;
@@ -76,11 +89,23 @@ function Playground() {
     if ('config' in r) void machine.boot(r.config).catch(() => { /* shown on the console */ });
   }, [form]);
 
+  const [ready, setReady] = useState(false);
   useEffect(() => {
-    if (new URLSearchParams(location.search).has('autoboot')) boot();
-    // Only on the first render: ?autoboot boots the linked setup once.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    /* Without a linked setup, prefer the world's root image once it is served (a copy-on-write overlay). */
+    if (new URLSearchParams(location.search).has('cmdline')) {
+      setReady(true);
+      return;
+    }
+    void worldRootForm().then((f) => {
+      if (f) setForm(f);
+      setReady(true);
+    });
   }, []);
+  useEffect(() => {
+    if (ready && new URLSearchParams(location.search).has('autoboot')) boot();
+    // Once, when the form is settled: ?autoboot boots the linked (or default) setup.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ready]);
 
   const onUse = useCallback((m: ImageMeta) => {
     setForm((f) => ({ ...f, disks: [...f.disks, { kind: m.kind === 'iso' ? 'vcd' : 'vkd', path: m.name, serno: '' }] }));

@@ -8,12 +8,14 @@ import './styles.css';
  * happens once per session so a browser that refuses cannot loop.
  */
 async function isolateViaServiceWorker(): Promise<boolean> {
-  if (crossOriginIsolated || !('serviceWorker' in navigator) || !isSecureContext) return false;
+  if (typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated) return false;
+  if (!('serviceWorker' in navigator) || !isSecureContext) return false;
   if (sessionStorage.getItem('coi-reloaded')) return false;
   try {
-    const reg = await navigator.serviceWorker.register(new URL('coi-sw.js', document.baseURI).href);
-    await navigator.serviceWorker.ready;
-    if (reg.active) {
+    /* A browser (or policy) that blocks service workers may never settle: give up after a while. */
+    const timeout = new Promise<null>((r) => setTimeout(() => r(null), 4000));
+    const reg = await Promise.race([navigator.serviceWorker.register(new URL('coi-sw.js', document.baseURI).href), timeout]);
+    if (reg && (await Promise.race([navigator.serviceWorker.ready, timeout])) && reg.active) {
       sessionStorage.setItem('coi-reloaded', '1');
       location.reload();
       return true;
@@ -24,6 +26,6 @@ async function isolateViaServiceWorker(): Promise<boolean> {
   return false;
 }
 
-if (!(await isolateViaServiceWorker())) {
-  createRoot(document.getElementById('root')!).render(<App />);
-}
+/* Render at once (a non-isolated page explains itself) and reload if the service worker takes over. */
+createRoot(document.getElementById('root')!).render(<App />);
+void isolateViaServiceWorker();

@@ -7,7 +7,8 @@
  *   userland/etc/**            -> <root>/etc/**   (0644; master.passwd 0600)
  *   etc/master.passwd          -> also etc/passwd, without the secret fields
  *                                 (what pwd_mkdb -p writes)
- *   root, home, var/{run,log,mail,tmp}, mnt, usr/local/{bin,sbin}
+ *   dev, proc, tmp (mount points), root, home, var/{run,log,mail,tmp}, mnt,
+ *   usr/local/{bin,sbin}
  *
  * Files get the SOURCE_DATE_EPOCH mtime (as buildworld's do); files that an
  * earlier run installed and userland/etc no longer has are removed.
@@ -29,6 +30,8 @@ const MODES: Record<string, number> = { 'master.passwd': 0o600 };
 
 /** Directories a booted system uses, with their modes. */
 const DIRS: ReadonlyArray<[string, number]> = [
+  // Mount points: a disk image needs them (hostfs makes stand-ins when missing).
+  ['dev', 0o555], ['proc', 0o555], ['tmp', 0o1777],
   ['root', 0o750], ['home', 0o755], ['mnt', 0o755], ['var', 0o755], ['var/run', 0o755],
   ['var/log', 0o755], ['var/mail', 0o775], ['var/tmp', 0o1777], ['usr/local', 0o755],
   ['usr/local/bin', 0o755], ['usr/local/sbin', 0o755],

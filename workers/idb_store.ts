@@ -282,6 +282,7 @@ export class IdbBlockStore {
   readonly stats: StoreStats = { readBytes: 0, writeBytes: 0 };
   private readonly dirty = new Map<number, Uint8Array>();
   private readonly clean = new Map<number, Uint8Array>();  // a small LRU of chunks read
+  private readonly inflight = new Set<Uint8Array>();       // dirty chunks a flush is committing
   private flushing: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
@@ -356,8 +357,15 @@ export class IdbBlockStore {
       const index = Math.floor(pos / CHUNK_SIZE);
       const within = pos - index * CHUNK_SIZE;
       const n = Math.min(CHUNK_SIZE - within, data.length - done);
-      /* Copy so a flush in progress never sees a chunk change under it. */
-      const c = (await this.chunk(index)).slice();
+      const loaded = await this.chunk(index);
+      /*
+       * From here to dirty.set nothing awaits, so concurrent writes to one
+       * chunk cannot lose each other's bytes: each starts from the latest
+       * dirty copy. A chunk a flush is committing is copied, never changed
+       * under it (the flush recognises what it committed by identity).
+       */
+      let c = this.dirty.get(index) ?? loaded;
+      if (c === loaded || this.inflight.has(c)) c = c.slice();
       c.set(data.subarray(done, done + n), within);
       this.clean.delete(index);
       this.dirty.set(index, c);
@@ -379,13 +387,18 @@ export class IdbBlockStore {
     const run = async (): Promise<void> => {
       if (this.dirty.size === 0) return;
       const batch = [...this.dirty];
-      await putChunks(this.meta.id, batch);
-      /* Keep chunks re-dirtied during the commit. */
-      for (const [i, c] of batch) {
-        if (this.dirty.get(i) === c) {
-          this.dirty.delete(i);
-          this.clean.set(i, c);
+      for (const [, c] of batch) this.inflight.add(c);
+      try {
+        await putChunks(this.meta.id, batch);
+        /* Keep chunks re-dirtied during the commit. */
+        for (const [i, c] of batch) {
+          if (this.dirty.get(i) === c) {
+            this.dirty.delete(i);
+            this.clean.set(i, c);
+          }
         }
+      } finally {
+        for (const [, c] of batch) this.inflight.delete(c);
       }
       await touchImage(this.meta.id);
     };

@@ -10,7 +10,7 @@
 import * as Comlink from 'comlink';
 import type { BootConfig, DiskSpec } from '../kernel/kern/bootconfig.ts';
 import { Kernel, REBOOT_STATUS, PANIC_STATUS } from '../kernel/kern/init_main.ts';
-import type { BlockStore, HostFs, Platform } from '../kernel/platform.ts';
+import type { HostFs, Platform } from '../kernel/platform.ts';
 import { SIG_DFL, SIGINT, SI_KERNEL } from '../kernel/kern/signal.ts';
 import type { BootOptions, HostSignal, KernelApi, VkState, VkStats, WorkerEvent } from './api.ts';
 import {
@@ -93,16 +93,12 @@ function schedule(fn: () => void, ms: number): () => void {
 
 /* ---- the Platform ---- */
 
-/**
- * The browser host. `openDisk` hands the vkd/vcd drivers the BlockStore the
- * worker opened (and locked) for each -r/-c before boot, in config.disks order.
+/*
+ * The browser host. blockStores are the images the worker opened (and
+ * locked, if writable) for config.disks before boot, in the same order:
+ * the kernel's vkd/vcd attach to them (kernel/dev/disk/disk_attach.ts).
  */
-export interface BrowserPlatform extends Platform {
-  openDisk(spec: DiskSpec): BlockStore | null;
-  readonly blockStores: readonly BlockStore[];
-}
-
-function makePlatform(): BrowserPlatform {
+function makePlatform(): Platform {
   return {
     console: {
       write: (bytes) => consoleWrite(bytes),
@@ -122,10 +118,6 @@ function makePlatform(): BrowserPlatform {
     halt: (status) => onHalt(status),
     hostfs: (root) => (root === DEMO_ROOT ? demoFs : null),
     hostCpus: () => navigator.hardwareConcurrency || 1,
-    openDisk: (spec) => {
-      const i = config?.disks.findIndex((d) => d.kind === spec.kind && d.unit === spec.unit) ?? -1;
-      return i >= 0 ? stores[i] ?? null : null;
-    },
     get blockStores() {
       return stores;
     },

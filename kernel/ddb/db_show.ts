@@ -12,6 +12,11 @@ import type { Ddb } from './db_main.ts';
 import { dbPs, tdStateName } from './db_ps.ts';
 import { dbSymbol } from './db_sym.ts';
 import { DbError, pidArg } from './db_command.ts';
+import { fileName } from '../vfs/vfs_filename.ts';
+import { vnodePath } from '../vfs/vfs_getcwd.ts';
+import type { Vnode } from '../vfs/vnode.ts';
+
+const VTYPE = ['VNON', 'VREG', 'VDIR', 'VBLK', 'VCHR', 'VLNK', 'VSOCK', 'VFIFO'];
 
 const hex16 = (v: bigint | number): string => `0x${BigInt.asUintN(64, BigInt(v)).toString(16).padStart(16, '0')}`;
 
@@ -61,11 +66,27 @@ function formatOid(db: Ddb, o: SysctlOid): string {
   try {
     const v = o.leaf ? o.leaf.get(null) : null;
     if (v === null) return `${o.fullName()}: (${o.fmt})`;
-    if (v instanceof Uint8Array) return `${o.fullName()}: (${o.fmt}, ${v.length} bytes)`;
+    if (v instanceof Uint8Array) return `${o.fullName()}: ${formatStruct(o.fmt, v)}`;
     return `${o.fullName()}: ${String(v).replace(/\n$/, '')}`;
   } catch (e) {
     return `${o.fullName()}: (error ${e instanceof Error ? e.message : String(e)})`;
   }
+}
+
+/** The structs sysctl(8) knows how to print, the way it prints them. */
+function formatStruct(fmt: string, b: Uint8Array): string {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (fmt === 'S,timeval' && b.length >= 16) {
+    return `{ sec = ${dv.getBigInt64(0, true)}, usec = ${dv.getBigInt64(8, true)} }`;
+  }
+  if (fmt === 'S,loadavg' && b.length >= 24) {
+    const scale = Number(dv.getBigInt64(16, true));
+    return `{ ${[0, 4, 8].map((o) => (dv.getUint32(o, true) / scale).toFixed(2)).join(' ')} }`;
+  }
+  if (fmt === 'LU' || fmt === 'L') {
+    return Array.from({ length: b.length / 8 }, (_, i) => String(dv.getBigInt64(i * 8, true))).join(' ');
+  }
+  return `(${fmt}, ${b.length} bytes)`;
 }
 
 function showSysctl(db: Ddb, args: string): void {
@@ -79,7 +100,28 @@ function showSysctl(db: Ddb, args: string): void {
   }
 }
 
+function vnodeLine(what: string, vp: Vnode, name: string): string {
+  return `${what.padEnd(6)} ${(VTYPE[vp.type] ?? String(vp.type)).padEnd(6)} use ${String(vp.usecount).padStart(3)}  ` +
+    `${vp.mount.fsType.padEnd(7)} ${name}`;
+}
+
+/** The vnodes a process holds: cwd, root and each descriptor's. */
+function showVnode(db: Ddb, args: string): void {
+  const p = procArg(db, args);
+  if (p.state === PState.ZOMBIE) throw new DbError('Zombie: no files');
+  const path = (vp: Vnode): string => {
+    try { return vnodePath(vp, p.root); } catch { return '?'; }
+  };
+  db.println(vnodeLine('cwd', p.cwd, path(p.cwd)));
+  db.println(vnodeLine('root', p.root, path(p.root)));
+  for (const [fd, fp] of p.fd.entries()) {
+    if (fp.vnode) db.println(vnodeLine(`fd ${fd}`, fp.vnode, fileName(fp, p.root)));
+    else db.println(`${`fd ${fd}`.padEnd(6)} (no vnode) ${fileName(fp, p.root)}`);
+  }
+}
+
 const SHOW: Record<string, (db: Ddb, args: string) => void> = {
+  vnode: showVnode,
   registers: showRegisters,
   reg: showRegisters,
   proc: showProc,

@@ -26,7 +26,9 @@ const FULL = (1 << SECTORS) - 1;
 /* Largest clustered read or write, in blocks (128 KiB). */
 const MAXCLUSTER = 32;
 /* Read-ahead window for sequential readers, in blocks. */
-const READAHEAD = 16;
+const READAHEAD = 32;
+/* Read streams remembered for sequential detection (data reads interleave with metadata reads). */
+const STREAMS = 8;
 /* The syncer wakes every SYNCER_MS and writes what has been dirty for DIRTY_AGE_MS. */
 export const SYNCER_MS = 5000;
 export const DIRTY_AGE_MS = 30000;
@@ -58,6 +60,8 @@ export class Buf {
 export class FlushToken {
   done = false;
   failed = false;
+  /** Settles when done (for the cache's own bookkeeping). */
+  finished: Promise<void> = Promise.resolve();
 }
 
 export interface BufCacheOptions {
@@ -107,11 +111,16 @@ export class BufCache {
     if (this.lru.size > this.maxBuffers) this.evict();
   }
 
-  /* Drop clean, idle buffers from the cold end until under the bound. */
+  /*
+   * Drop clean, idle buffers from the cold end until under the bound. The
+   * scan is bounded: under a flood of dirty buffers it gives up, and one
+   * write-back of everything dirty makes them clean (evictable) later.
+   */
   private evict(): void {
     let excess = this.lru.size - this.maxBuffers;
+    let budget = excess * 4 + 256;
     for (const bp of this.lru) {
-      if (excess <= 0) break;
+      if (excess <= 0 || budget-- <= 0) break;
       if (bp.dirty || bp.reading) continue;
       this.lru.delete(bp);
       bp.dev.forget(bp);
@@ -119,9 +128,13 @@ export class BufCache {
       this.stats.evictions++;
       excess--;
     }
-    /* Everything left is dirty: write some out so it can go next time. */
-    if (excess > 0) for (const d of this.devs) d.flush(0);
+    if (excess > 0 && !this.pressureFlush) {
+      this.pressureFlush = true;
+      const all = this.devs.map((d) => d.flush(Infinity, false).finished);
+      Promise.all(all).then(() => { this.pressureFlush = false; });
+    }
   }
+  private pressureFlush = false;
 
   forgetAll(dev: BioDev): void {
     for (const bp of this.lru) if (bp.dev === dev) { this.lru.delete(bp); this.stats.buffers--; }
@@ -188,7 +201,8 @@ export class BioDev {
   private readonly dirtyBufs = new Set<Buf>();
   /* Store writes in flight, so a flush also waits for earlier ones. */
   private readonly writing = new Set<Promise<void>>();
-  private nextSeqBlock = -1;
+  /* Where recent reads ended: a read starting at one of them is sequential. */
+  private readonly streamEnds: number[] = [];
   /** Ordering points seen (UFS: one per finished operation). */
   barriers = 0;
   readonly size: number;
@@ -214,7 +228,14 @@ export class BioDev {
       into.set(bp.data.subarray(start - b * BIO_BSIZE, end - b * BIO_BSIZE), start - offset);
       this.cache.touch(bp);
     }
-    this.nextSeqBlock = last + 1;
+    this.noteStream(first, last + 1);
+  }
+
+  private noteStream(first: number, next: number): void {
+    const i = this.streamEnds.indexOf(first);
+    if (i >= 0) this.streamEnds.splice(i, 1);
+    this.streamEnds.push(next);
+    if (this.streamEnds.length > STREAMS) this.streamEnds.shift();
   }
 
   write(offset: number, data: Uint8Array): void {
@@ -264,7 +285,7 @@ export class BioDev {
         throw new SysError(EIO);
       }
       this.cache.stats.misses++;
-      if (!bp.reading) this.startRead(b, last, first === this.nextSeqBlock);
+      if (!bp.reading) this.startRead(b, last, this.streamEnds.includes(first) || this.streamEnds.includes(first + 1));
       sleepOn ??= bp;
     }
     /* Disk waits are not interruptible (BSD's biowait). */
@@ -332,14 +353,14 @@ export class BioDev {
    * ms; Infinity = all). The token completes when these writes and any
    * earlier ones in flight are on the store (and the store flushed).
    */
-  flush(before: number): FlushToken {
+  flush(before: number, storeFlush = before === Infinity): FlushToken {
     const token = new FlushToken();
     const list = [...this.dirtyBufs].filter((bp) => bp.dirtySince <= before).sort((a, b) => a.blkno - b.blkno);
     const waits = [...this.writing];
     for (const run of clusters(list)) waits.push(this.writeRun(run));
     this.cache.ioStart();
-    Promise.all(waits)
-      .then(() => (before === Infinity && !this.readOnly ? this.store.flush() : undefined))
+    token.finished = Promise.all(waits)
+      .then(() => (storeFlush && !this.readOnly ? this.store.flush() : undefined))
       .catch(() => { token.failed = true; })
       .finally(() => {
         token.done = true;

@@ -51,6 +51,12 @@ export abstract class Mount {
   abstract statfs(): StatFs;
   /** Write back everything dirty. May sleep (SleepRequest). */
   sync(): void {}
+  /**
+   * mount -u: the file system is about to take the new ST_* flags (a disk
+   * file system going read-write re-reads and checks its superblock). May
+   * sleep or refuse (SysError); the caller sets `flags` afterwards.
+   */
+  remount?(newFlags: number): void;
   /** About to be unmounted: flush and drop state; EBUSY if it cannot go. */
   unmount(): void {
     this.sync();

@@ -47,6 +47,7 @@ function sysMount(td: Thread, a: SysArgs): number {
   if ((flags & PROPAGATION) !== 0) return 0;
   if ((flags & MS_REMOUNT) !== 0) {
     if (target !== target.mount.root()) throw new SysError(EINVAL);
+    target.mount.remount?.(stFlags(flags));
     target.mount.flags = (target.mount.flags & ~(ST_RDONLY | ST_NOSUID | ST_NODEV | ST_NOEXEC)) | stFlags(flags);
     return 0;
   }

@@ -93,8 +93,10 @@ async function openDisks(config: BootConfig): Promise<HostBlockStore[]> {
 /** -i (or the default memimg.NNNNNN): lock it; without -m its size is the memory size. */
 async function openMemImage(config: BootConfig): Promise<MemImage> {
   try {
+    /* VKERNEL_QUIET scripts want only the guest's output, so the host's own note goes too. */
+    const quiet = process.env.VKERNEL_QUIET === '1';
     const img = await MemImage.open(config.memImage, config.memSize, config.memSizeGiven,
-      (s) => process.stderr.write(`${s}\n`));
+      (s) => { if (!quiet) process.stderr.write(`${s}\n`); });
     if (!config.memSizeGiven) config.memSize = parseMemSize(String(img.size));
     return img;
   } catch (e) {

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
 import { deleteImage, heldImageIds, listImages, renameImage, resetOverlay, type ImageMeta } from '../../workers/idb_store.ts';
 import { downloadImage, newDisk, uploadFile, type Progress } from '../library.ts';
 import { formatBytes, parseSize } from './format.ts';
+import { machine } from '../machine.ts';
 
 interface Props {
   onUse: (meta: ImageMeta) => void;
@@ -43,7 +44,12 @@ export function Library({ onUse, onChanged }: Props) {
     /* Ask once that the browser not evict the library under storage pressure. */
     void navigator.storage?.persist?.().catch(() => false);
     const t = setInterval(() => void refresh(), 3000);
-    return () => clearInterval(t);
+    /* Booting and halting take and release images: show it at once. */
+    const unsubscribe = machine.subscribe(() => void refresh());
+    return () => {
+      clearInterval(t);
+      unsubscribe();
+    };
   }, [refresh]);
 
   const upload = async (files: FileList | File[]): Promise<void> => {

@@ -115,9 +115,12 @@ test('bin/vkernel: kill -QUIT enters ddb, commands come from stdin, c resumes, S
   await vk.waitFor(/spinning\n/);
   vk.child.kill('SIGQUIT');
   await vk.waitFor(/db> $/);
-  vk.child.stdin!.write('ps\nc\n');
+  vk.child.stdin!.write('ps\nshow registers\nx/i $pc\nshow vnode\nc\n');
   await vk.waitFor(/ restarted\n/);
-  assert.match(vk.out(), /db> ps\n {2}pid[^\n]*\n\* {3}1 [^\n]* spin\ndb> c\nCPU0 restarting CPUs/);
+  const out = vk.out();
+  assert.match(out, /db> ps\n {2}pid[^\n]*\n\* {3}1 [^\n]* spin\ndb> show registers\npc {6}0x0{10}[0-9a-f]{6}  <spin\+/);
+  assert.match(out, /\ndb> x\/i \$pc\n0x[0-9a-f]+:\t[0-9a-f ]{8}  \S+[^\n]*\ndb> show vnode\ncwd {4}VDIR   use +\d+  hostfs  \/\nroot {3}VDIR[^\n]*\nfd 0 {3}VCHR   use +\d+  devfs +\/dev\/console\n/);
+  assert.match(out, /\ndb> c\nCPU0 restarting CPUs: 0x00000002\n restarted\n/);
   vk.child.kill('SIGTERM');
   assert.equal(await vk.exited, 0);
   assert.match(vk.out(), /got SIGUSR2\nsyncing disks\.\.\. done\nUptime: \d+s\nThe operating system has halted\.\ncpu halt, exiting vkernel\n$/);

@@ -60,14 +60,14 @@ function assertPassed(r: { status: number | null; stdout: string; stderr: string
 
 test('Debian makefs UFS1, bare file system: root ufs:vkd0, write workload, image checks clean', { skip }, async () => {
   const img = path.join(tmp.dir, 'ufs1.img');
-  run('makefs', ['-t', 'ffs', '-o', 'version=1', '-s', '24m', img, root]);
+  run('makefs', ['-t', 'ffs', '-o', 'version=1', '-s', '24m', '-f', '1000', img, root]);
   assertPassed(await vkernel(['-r', img, '-e', 'vfs.root.mountfrom=ufs:vkd0', '-e', 'init_path=/bin/diskio'], tmp.dir));
   checkImage(img);
 });
 
 test('Debian makefs UFS2 image boots and writes', { skip }, async () => {
   const img = path.join(tmp.dir, 'ufs2.img');
-  run('makefs', ['-t', 'ffs', '-o', 'version=2', '-s', '24m', img, root]);
+  run('makefs', ['-t', 'ffs', '-o', 'version=2', '-s', '24m', '-f', '1000', img, root]);
   assertPassed(await vkernel(['-r', img, '-e', 'vfs.root.mountfrom=ufs:vkd0', '-e', 'init_path=/bin/diskio'], tmp.dir));
   checkImage(img);
 });
@@ -118,7 +118,7 @@ test('CD root from xorriso: read-only (EROFS), tmpfs /tmp, procfs and a data dis
   assert.equal(dec(v.read(v.lookup(v.root, 'fromguest'), 0, 100)), 'data disk\n');
 });
 
-test('a second vkernel on a writable image in use: "Disk image X is already in use"', { skip }, async () => {
+test('a second vkernel on a writable image in use: "Disk image X is already in use"; a crash leaves it dirty', { skip }, async () => {
   const img = path.join(tmp.dir, 'lock.img');
   run('makefs', ['-t', 'ffs', '-o', 'version=1', '-s', '8m', img, root]);
   const first = await vkernelUntil(['-r', img, '-e', 'vfs.root.mountfrom=ufs:vkd0', '-e', 'init_path=/bin/sleeper'], tmp.dir, 'sleeper up');
@@ -132,6 +132,12 @@ test('a second vkernel on a writable image in use: "Disk image X is already in u
   } finally {
     await first.kill();
   }
+  /* Killed (-9) while mounted read-write: the image is dirty; the next boot mounts it read-only. */
+  const chk = fsck(imageDev(img), {});
+  assert.equal(chk.clean, false, 'a crashed mount leaves fs_clean = 0 on disk');
+  const r = await vkernel(['-r', img, '-e', 'vfs.root.mountfrom=ufs:vkd0', '-e', 'init_path=/bin/diskio'], tmp.dir, { quiet: false });
+  assert.match(r.stdout, /WARNING: \/dev\/vkd0 was not properly dismounted, mounted read-only\n/);
+  assert.match(r.stdout, /FAIL: mkdir \/work \(errno 30\)/);
 });
 
 test('a missing image is an error before boot', { skip }, async () => {

@@ -8,10 +8,12 @@
  * Variants of /etc (autologin, an extra user, a broken getty) live in
  * staged copies of the root under build/init-test/: hard links to the
  * world's files, with only the edited ones replaced.
+ *
+ *   INIT_TEST_LOG=1   print every console transcript at the end
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
   existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync,
 } from 'node:fs';
@@ -35,11 +37,13 @@ class Console {
   private waiters: Array<() => void> = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(root: string, args: string[] = []) {
+  /** root: a host directory (hostfs), or null when args name the boot disk. */
+  constructor(root: string | null, args: string[] = []) {
     const env = { ...process.env };
     delete env.VKERNEL_QUIET;
-    this.child = spawn(process.execPath, [VKERNEL, '-m', '128m', '-e', `vfs.root.mountfrom=hostfs:${root}`,
-      '-e', 'init_path=/sbin/init', ...args], { cwd: REPO, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const rootArgs = root === null ? [] : ['-e', `vfs.root.mountfrom=hostfs:${root}`];
+    this.child = spawn(process.execPath, [VKERNEL, '-m', '128m', ...rootArgs,
+      '-e', 'init_path=/sbin/init', ...args], { cwd: STAGE, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const take = (b: Buffer): void => {
       this.out += b.toString('latin1');
       for (const w of this.waiters.splice(0)) w();
@@ -108,9 +112,14 @@ function stage(name: string, files: Record<string, string>): string {
     mkdirSync(to, { recursive: true });
     for (const e of readdirSync(from, { withFileTypes: true })) {
       const s = join(from, e.name), d = join(to, e.name);
-      if (e.isDirectory()) copy(s, d);
-      else if (e.isSymbolicLink()) symlinkSync(readlinkSync(s), d);
-      else if (e.isFile()) linkSync(s, d);
+      try {
+        if (e.isDirectory()) copy(s, d);
+        else if (e.isSymbolicLink()) symlinkSync(readlinkSync(s), d);
+        else if (e.isFile()) linkSync(s, d);
+      } catch (err) {
+        // A concurrent buildworld may be replacing that very file.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
     }
   };
   copy(ROOT, dst);
@@ -125,7 +134,7 @@ function stage(name: string, files: Record<string, string>): string {
 }
 
 const consoles: Console[] = [];
-function boot(root: string, args: string[] = []): Console {
+function boot(root: string | null, args: string[] = []): Console {
   const c = new Console(root, args);
   consoles.push(c);
   return c;
@@ -139,12 +148,17 @@ before(async () => {
     assert.ok(existsSync(join(ROOT, p)), `${p} not built: ${r.errors.join('\n')}`);
   }
   installEtc(ROOT);
+  mkdirSync(STAGE, { recursive: true });	// also the vkernels' cwd: their memimg files go there
   etc = (rel: string): string => readFileSync(join(ROOT, 'etc', rel), 'utf8');
   assert.ok(lstatSync(join(ROOT, 'etc', 'rc')).isFile());
 });
 
 after(() => {
-  for (const c of consoles) c.kill();
+  for (const c of consoles) {
+    c.kill();
+    // INIT_TEST_LOG=1: every console transcript, for a person to read.
+    if (process.env.INIT_TEST_LOG) process.stderr.write(`\n----- console -----\n${c.out.replace(/\r/g, '')}`);
+  }
   rmSync(STAGE, { recursive: true, force: true });
 });
 
@@ -158,7 +172,7 @@ describe('init and the boot userland', { concurrency: 2 }, () => {
     await c.expect(/\r\n\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \w+ \d{4}\r\n/);	// rc's date
     await c.expect('\r\nDragonFly/riscv64 (vkernel) (console)\r\n\r\n');
     await c.expect('login: ');
-    c.type('root\n');
+    c.type('rooz\x7ft\n');	// getty's own erase (^?)
     const motd = await c.expect('root@vkernel:~ # ');
     assert.match(motd, /type `halt'/);
     c.type('echo hello; uname -a; id\n');
@@ -169,6 +183,17 @@ describe('init and the boot userland', { concurrency: 2 }, () => {
     c.type('echo $HOME $USER $LOGNAME $SHELL $TERM; echo $PATH\n');
     await c.expect('/root root root /bin/sh cons25\r\n');
     await c.expect(/\/sbin:\/bin:\/usr\/sbin:\/usr\/bin/);
+    // shutdown: -k only warns; a later shutdown waits in the background until cancelled.
+    c.type('shutdown -k now just a drill\n');
+    await c.expect('*** FINAL System shutdown message from root@vkernel ***');
+    await c.expect('just a drill');
+    await c.expect("but you'll have to do it yourself");
+    await c.expect('root@vkernel:~ # ');
+    c.type('shutdown -h +5 maintenance\n');
+    await c.expect(/shutdown: \[pid \d+\]/);
+    const pid = /shutdown: \[pid (\d+)\]/.exec(c.out)![1];
+    await c.expect('System going down in 5 minutes');
+    c.type(`kill ${pid}\n`);
     c.type('halt\n');
     await c.expect('Shutting down daemon processes:');
     await c.expect('syncing disks... done');
@@ -176,17 +201,7 @@ describe('init and the boot userland', { concurrency: 2 }, () => {
     assert.equal(await c.exit(), 0);
   });
 
-  test('SIGTERM to bin/vkernel: init gets SIGUSR2, rc.shutdown runs, clean halt', async () => {
-    const c = boot(ROOT);
-    await c.expect('login: ');
-    c.child.kill('SIGTERM');
-    await c.expect('Caught SIGTERM from host system. Shutting down...');
-    await c.expect('Shutting down daemon processes:.');
-    await c.expect('The operating system has halted.');
-    assert.equal(await c.exit(), 0);
-  });
-
-  test('-s: single-user shell first; exit goes on to multi-user', async () => {
+  test('-s: single-user shell first; exit goes on to multi-user; kill -TERM 1 comes back to it; halt -p', async () => {
     const c = boot(ROOT, ['-s']);
     const before = await c.expect('# ');
     assert.doesNotMatch(before, /Setting hostname/, 'rc ran before the single-user shell');
@@ -195,20 +210,38 @@ describe('init and the boot userland', { concurrency: 2 }, () => {
     c.type('exit\n');
     await c.expect('Setting hostname: vkernel.');
     await c.expect('login: ');
-    c.child.kill('SIGTERM');
+    c.type('rooo\bt\n');	// ^H erases too
+    await c.expect('root@vkernel:~ # ');
+    // SIGTERM to init: rc.shutdown ("single"), every process killed, a single-user shell.
+    c.type('kill -TERM 1\n');
+    await c.expect('Shutting down daemon processes:');
+    await c.expect('# ');
+    c.type('echo back in single user\n');
+    await c.expect('back in single user\r\n');
+    c.type('halt -p\n');
+    await c.expect('Shutting down daemon processes:');
     await c.expect('The operating system has halted.');
     assert.equal(await c.exit(), 0);
   });
 
-  test('al.Pc logs root in; shutdown -r now reboots in place; halt -p powers off', async () => {
+  test('al.Pc logs root in; SIGHUP rereads ttys; shutdown -r now reboots in place', async () => {
+    const ttys = etc('ttys');
     const root = stage('autologin', {
-      'etc/ttys': etc('ttys').replace('"/usr/libexec/getty Pc"\t\tcons25', '"/usr/libexec/getty al.Pc"\tcons25'),
+      'etc/ttys': ttys.replace('"/usr/libexec/getty Pc"\t\tcons25', '"/usr/libexec/getty al.Pc"\tcons25'),
     });
     assert.match(readFileSync(join(root, 'etc/ttys'), 'utf8'), /getty al\.Pc/);
     const c = boot(root);
     const banner = await c.expect('root@vkernel:~ # ');
     assert.match(banner, /DragonFly\/riscv64 \(vkernel\) \(console\)/);
     assert.doesNotMatch(banner.slice(banner.indexOf('DragonFly/riscv64')), /login: /);
+    // Back to a plain Pc getty: init sees it after a SIGHUP, at the getty's next start.
+    rmSync(join(root, 'etc/ttys'));
+    writeFileSync(join(root, 'etc/ttys'), ttys);
+    c.type('kill -HUP 1; exit\n');
+    await c.expect('DragonFly/riscv64 (vkernel) (console)');
+    await c.expect('login: ');
+    c.type('root\n');
+    await c.expect('root@vkernel:~ # ');
     c.type('shutdown -r now going for a reboot\n');
     await c.expect('*** FINAL System shutdown message from root@vkernel ***');
     await c.expect('System going down IMMEDIATELY');
@@ -216,18 +249,20 @@ describe('init and the boot userland', { concurrency: 2 }, () => {
     await c.expect('Shutting down daemon processes:');
     await c.expect('Rebooting...');
     await c.expect('Mounting root from hostfs:');
-    await c.expect('root@vkernel:~ # ');
-    c.type('halt -p\n');
+    await c.expect('login: ');
+    c.child.kill('SIGTERM');
     await c.expect('The operating system has halted.');
     assert.equal(await c.exit(), 0);
   });
 
-  test('login checks master.passwd: a wrong password, then the right one; getty comes back', async () => {
+  test('rc.local runs; login checks master.passwd: a wrong password, then the right one; getty comes back', async () => {
     const root = stage('passwd', {
       'etc/master.passwd': etc('master.passwd') + `guest:${GUEST_HASH}:1001:31::0:0:Guest:/home/guest:/bin/sh\n`,
       'etc/passwd': etc('passwd') + 'guest:*:1001:31:Guest:/home/guest:/bin/sh\n',
+      'etc/rc.local': "echo -n ' rclocal'\n",
     });
     const c = boot(root);
+    await c.expect('Starting local daemons: rclocal.');
     await c.expect('login: ');
     c.type('guest\n');
     await c.expect('Password:');
@@ -256,14 +291,36 @@ describe('init and the boot userland', { concurrency: 2 }, () => {
     assert.equal(await c.exit(), 0);
   });
 
-  test('a getty that dies at once: "getty repeating too quickly", the system stays up', async () => {
+  test('the same world on a UFS disk image (-r): rc, login, a writable root, halt', async () => {
+    const img = join(STAGE, 'root.img');
+    execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'tools', 'makefs.ts'), '--disklabel', img, ROOT],
+      { cwd: REPO, stdio: 'pipe' });
+    const c = boot(null, ['-r', img]);
+    await c.expect('Mounting root from ufs:vkd0s0a');
+    await c.expect('Mounting local file systems:');
+    await c.expect('Setting hostname: vkernel.');
+    await c.expect('login: ');
+    c.type('root\n');
+    await c.expect('root@vkernel:~ # ');
+    c.type('echo written > /etc/rc.local.test && cat /etc/rc.local.test\n');
+    await c.expect('written\r\n');
+    c.type('halt\n');
+    await c.expect('Shutting down daemon processes:');
+    await c.expect('The operating system has halted.');
+    assert.equal(await c.exit(), 0);
+  });
+
+  test('a getty that dies at once is held back; SIGTERM to bin/vkernel halts cleanly through init', async () => {
     const root = stage('badgetty', {
       'etc/ttys': 'console\t"/usr/bin/false"\tcons25\ton secure\n',
     });
     const c = boot(root);
     await c.expect('init: getty repeating too quickly on port /dev/console, sleeping 30 secs');
+    // The host's SIGTERM becomes SIGUSR2 to init: rc.shutdown, everything killed, power off.
     c.child.kill('SIGTERM');
-    await c.expect('Shutting down daemon processes:');
+    await c.expect('Caught SIGTERM from host system. Shutting down...');
+    await c.expect('Shutting down daemon processes:.');
+    await c.expect('syncing disks... done');
     await c.expect('The operating system has halted.');
     assert.equal(await c.exit(), 0);
   });

@@ -326,6 +326,10 @@ describe('sh', { concurrency: true }, () => {
       assert.equal(r.stderr, `${s}: 3: Syntax error: Bad for loop variable\n`);
       assert.equal(r.status, 2);
     });
+    test('return outside a function ends the script', () => expectSh(
+      'echo a; return 4; echo b', { stdout: 'a\n', status: 4 }));
+    test('syntax errors say what was expected', () => expectSh(
+      'if true; then echo x', { stderr: 'sh: 1: Syntax error: end of file unexpected (expecting "fi")\n', status: 2 }));
     test('exit with a status, and the status of the last command', async () => {
       await expectSh('exit 3', { status: 3 });
       await expectSh('false; exit', { status: 1 });
@@ -408,6 +412,8 @@ describe('sh', { concurrency: true }, () => {
       'umask 027; umask; umask -S; umask u=rwx,g=rx,o=; umask', { stdout: '0027\nu=rwx,g=rx,o=\n0027\n' }));
     test('times and ulimit', () => expectSh(
       'times | wc -l; ulimit -n 64; ulimit -n', { stdout: /^\s*2\n64\n$/ }));
+    test('assignments are done left to right', () => expectSh(
+      'a=3; a=$((a*2)) b=$a; echo $a $b', { stdout: '6 6\n' }));
     test('true, false and :', () => expectSh(
       'true; echo $?; false; echo $?; : ignored args; echo $?', { stdout: '0\n1\n0\n' }));
   });
@@ -465,12 +471,14 @@ describe('sh', { concurrency: true }, () => {
  * PATH (no binfmt namespace needed for host binaries).
  */
 const PTY_DRIVER = String.raw`
-import os, pty, sys, time, json, select, signal
+import os, pty, sys, time, json, select, signal, fcntl, termios, struct
 steps = json.loads(sys.argv[1])
 argv = sys.argv[2:]
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp(argv[0], argv)
+if os.environ.get('PTY_COLS'):
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 24, int(os.environ['PTY_COLS']), 0, 0))
 out = b''
 def drain(t):
     global out
@@ -577,6 +585,38 @@ describe('sh -i on a terminal', { skip: !havePty() && 'python3 pty not available
     assert.match(out, /\r\nworld\r\n/);
     assert.match(out, /\r\nfirst last\r\n/);
     assert.match(out, /\r*\necho k2\r*\n/);
+  });
+
+  test('lines longer than the terminal wrap and still edit', async () => {
+    const out = await ptySession([
+      ['wait', '$ '],
+      // 41 characters on a 20-column terminal: three rows; insert at column 5
+      ['send', 'echo 0123456789abcdefghijklmnopqrstuvwxyz\x01\x1b[C\x1b[C\x1b[C\x1b[C\x1b[CX\r'],
+      ['wait', 'X0123'], ['wait', '$ '],
+      ['send', 'exit\r'],
+    ], { PTY_COLS: '20' });
+    assert.match(out, /\r\nX0123456789abcdefghijklmnopqrstuvwxyz\r\n/);
+    // Redraws climb back to the prompt's row rather than scribbling below it.
+    assert.match(out, /\x1b\[2A\r\$ echo /);
+  });
+
+  test('Tab completes commands and file names, and lists choices', async () => {
+    mkdirSync(join(dir, 'tab/subdir'), { recursive: true });
+    file('tab/file_one', '');
+    file('tab/file_two', '');
+    const out = await ptySession([
+      ['wait', '$ '],
+      ['send', `cd ${join(dir, 'tab')}\r`], ['wait', '$ '],
+      ['send', 'ech\thi\r'], ['wait', 'hi'], ['wait', '$ '],
+      ['send', 'echo sub\t\r'], ['wait', 'subdir/'], ['wait', '$ '],
+      ['send', 'echo fi\t\t'], ['wait', 'file_two'],
+      ['send', 'o\t\r'], ['wait', '$ '],
+      ['send', 'exit\r'],
+    ]);
+    assert.match(out, /\r\nhi\r\n/);
+    assert.match(out, /\r\nsubdir\/\r\n/);
+    assert.match(out, /file_one  file_two/);
+    assert.match(out, /\r\nfile_one\r\n/);
   });
 
   test('PS1 escapes and ^C at the prompt', async () => {

@@ -252,6 +252,48 @@ describe('sed', C, () => {
   });
 });
 
+describe('stty, chown, chgrp, chroot', C, () => {
+  /** Run a shell command line on a pty (script(1)); returns what the terminal showed. */
+  async function onPty(cmds: string[]): Promise<string> {
+    const { spawnSync } = await import('node:child_process');
+    const root = join(progPath('ls'), '..', '..');
+    const line = cmds.map((c) => `qemu-riscv64 -L ${root} ${root}/bin/stty ${c}`).join('; ');
+    const r = spawnSync('script', ['-qec', line, '/dev/null'], { env: { PATH: process.env.PATH, TERM: 'dumb' }, encoding: 'utf8' });
+    return r.stdout.replace(/\r\n/g, '\n');
+  }
+  test('stty reports and changes the terminal', async () => {
+    const all = await onPty(['-a']);
+    assert.match(all, /^speed \d+ baud; \d+ rows; \d+ columns;\nlflags: icanon isig iexten echo /);
+    assert.match(all, /\ncchars: discard = \^O; eof = \^D; /);
+    const changed = await onPty(['-echo intr ^X rows 30 cols 100', '', 'size']);
+    assert.match(changed, /^speed \d+ baud;\nlflags: -echo.*\n(.*\n)*cchars: intr = \^X;\n30 100\n$/);
+    const g = await onPty(['-g']);
+    assert.match(g, /^gfmt1:cflag=[0-9a-f]+:iflag=[0-9a-f]+:lflag=[0-9a-f]+:oflag=[0-9a-f]+:discard=f:/);
+    const restored = await onPty(['-echo', `${g.trim()}`, '-a']);
+    assert.match(restored, /lflags: icanon isig iexten echo /);
+    assert.match(await onPty(['bogus']), /stty: illegal option -- bogus\nusage: stty \[-a \| -e \| -g\] \[-f file\] \[arguments\]\n/);
+    await expectRun('stty', [], { stderr: "stty: stdin isn't a terminal\n", status: 1 });
+  });
+  test('chown and chgrp', async () => {
+    const f = file('own/f', 'x');
+    file('own/d/g', 'y');
+    await expectRun('usr/sbin/chown', ['12:34', f], {});
+    assert.equal(statSync(f).uid, 12);
+    assert.equal(statSync(f).gid, 34);
+    await expectRun('usr/sbin/chgrp', ['-v', '56', f], { stdout: `${f}\n` });
+    assert.equal(statSync(f).gid, 56);
+    await expectRun('usr/sbin/chown', ['-R', '7', join(dir, 'own/d')], {});
+    assert.equal(statSync(join(dir, 'own/d/g')).uid, 7);
+    await expectRun('usr/sbin/chown', ['nosuchuser', f], { stderr: 'chown: nosuchuser: illegal user name\n', status: 1 });
+    await expectRun('usr/sbin/chown', ['1', 'nofile'], { stderr: 'chown: nofile: No such file or directory\n', status: 1 });
+    await expectRun('usr/sbin/chgrp', ['1'], { stderr: /usage: chgrp/, status: 1 });
+  });
+  test('chroot: errors', async () => {
+    await expectRun('usr/sbin/chroot', [join(dir, 'nonexistent')], { stderr: `chroot: ${dir}/nonexistent: No such file or directory\n`, status: 1 });
+    await expectRun('usr/sbin/chroot', [], { stderr: /^usage: chroot/, status: 1 });
+  });
+});
+
 describe('cal', C, () => {
   test('a month: title, Sunday-first weeks, six week rows', async () => {
     await expectRun('cal', ['2', '2026'], {

@@ -5,7 +5,7 @@
  * dirty file system is refused read-write (EPERM) unless the caller asks
  * for read-only (the boot root falls back to that, with a warning).
  */
-import { EBUSY, SysError } from '../../kern/errno.ts';
+import { EBUSY, EROFS, SysError } from '../../kern/errno.ts';
 import { SleepRequest, tsleep } from '../../kern/sleep.ts';
 import { BufCache, FlushToken, type BioDev } from '../../vfs/vfs_bio.ts';
 import { Mount, ST_RDONLY, UFS_MAGIC, type StatFs } from '../../vfs/vfs_mount.ts';
@@ -30,7 +30,9 @@ export interface UfsMountArgs {
 export class UfsMount extends Mount {
   readonly fsType = 'ufs';
   readonly from: string;
-  readonly vol: UfsVolume;
+  /** The volume; replaced when a read-only mount is updated to read-write. */
+  vol: UfsVolume;
+  private readonly args: UfsMountArgs;
   readonly pageAllocator: PageAllocator;
   private readonly bio: BioDev | null;
   private readonly vnodes = new Map<number, UfsVnode>();
@@ -51,15 +53,42 @@ export class UfsMount extends Mount {
      */
     UfsVolume.mount(args.dev, { readonly: true }).getattr(ROOTINO);
     this.vol = UfsVolume.mount(args.dev, {
-      readonly: args.readonly, dirty: args.dirty, clock: args.wallMs,
-      busy: (ino) => (this.vnodes.get(ino)?.usecount ?? 0) > 0,
+      readonly: args.readonly, dirty: args.dirty, clock: args.wallMs, busy: this.busyFn,
     });
     if (this.vol.readonly) this.flags |= ST_RDONLY;
     this.from = args.from;
+    this.args = args;
     this.bio = args.bio;
     this.pageAllocator = args.pages;
     this.rootVp = this.vget(this.vol.root);
+    /* fs_clean = 0 must reach the disk now, not with the syncer: a crash must leave it dirty. */
+    if (!this.vol.readonly) args.bio?.flush(Infinity);
   }
+
+  /**
+   * mount -u: read-only → read-write mounts the volume again for writing
+   * (after fsck fixed it: still dirty → EPERM unless forced); read-write →
+   * read-only syncs and marks it clean.
+   */
+  override remount(newFlags: number): void {
+    const ro = (newFlags & ST_RDONLY) !== 0;
+    if (ro === this.vol.readonly) return;
+    if (ro) {
+      this.sync();
+      this.vol.unmount();
+      this.vol = UfsVolume.mount(this.args.dev, { readonly: true, clock: this.args.wallMs, busy: this.busyFn });
+      this.flags |= ST_RDONLY;
+      return;
+    }
+    if (this.args.bio?.readOnly) throw new SysError(EROFS);
+    UfsVolume.mount(this.args.dev, { readonly: true }).getattr(ROOTINO);
+    this.vol = UfsVolume.mount(this.args.dev, {
+      readonly: false, dirty: this.args.dirty === 'force' ? 'force' : 'refuse', clock: this.args.wallMs, busy: this.busyFn,
+    });
+    this.flags &= ~ST_RDONLY;
+  }
+
+  private readonly busyFn = (ino: number): boolean => (this.vnodes.get(ino)?.usecount ?? 0) > 0;
 
   root(): Vnode {
     return this.rootVp;

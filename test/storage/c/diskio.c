@@ -4,6 +4,7 @@
  * a large file, sync. Prints "ok: ..." lines and "passed" at the end; the
  * test then checks the image on the host.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -76,6 +77,32 @@ int main(void) {
   close(fd);
 
   check(writefile("/work/gone", "x", 1) == 0 && unlink("/work/gone") == 0, "create+unlink");
+
+  /* An open file outlives its name; its blocks are freed at the last close. */
+  fd = open("/work/tmpfile", O_RDWR | O_CREAT | O_TRUNC, 0600);
+  check(fd >= 0 && unlink("/work/tmpfile") == 0, "unlink an open file");
+  check(write(fd, buf, 5000) == 5000 && pread(fd, buf + 5000, 10, 0) == 10, "use it after unlink");
+  close(fd);
+
+  /* A directory of 300 entries through getdents64. */
+  check(mkdir("/work/many", 0755) == 0, "mkdir many");
+  for (int i = 0; i < 300; i++) {
+    char name[64];
+    snprintf(name, sizeof name, "/work/many/file-%03d-with-a-longer-name", i);
+    if (writefile(name, "", 0) != 0) { check(0, "create many"); break; }
+  }
+  DIR *d = opendir("/work/many");
+  int count = 0;
+  struct dirent *de;
+  while (d && (de = readdir(d)) != NULL) count++;
+  if (d) closedir(d);
+  check(count == 302, "readdir sees 300 entries plus . and ..");
+  for (int i = 0; i < 300; i++) {
+    char name[64];
+    snprintf(name, sizeof name, "/work/many/file-%03d-with-a-longer-name", i);
+    unlink(name);
+  }
+  check(rmdir("/work/many") == 0, "rmdir many");
   struct statfs sfs;
   check(statfs("/", &sfs) == 0 && sfs.f_type == 0x11954, "statfs says UFS");
   check(access("/dev/vkd0", F_OK) == 0, "/dev/vkd0 exists");

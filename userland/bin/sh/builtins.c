@@ -84,8 +84,7 @@ returncmd(int argc, char **argv)
 {
 	int status = argc > 1 ? number("return", argv[1]) & 0xff : exitstatus;
 
-	if (funcnest == 0 && dotnest == 0)
-		sh_error("return: not in a function");
+	/* Outside functions and `.` files, as in ash: the script ends. */
 	evalskip = SKIPFUNC;
 	skipcount = 1;
 	return status;

@@ -269,7 +269,7 @@ evalstring(const char *s, int flags)
 	setstackmark(&m);
 	ps = parser_push();
 	setinputstring(s, 1);
-	while ((n = parsecmd(0)) != NEOF) {
+	while ((n = parsecmd()) != NEOF) {
 		if (n != NULL) {
 			evaltree(n, flags & ~EV_EXIT);
 			ran = 1;
@@ -409,14 +409,27 @@ assignall(char **assigns, int flags)
 	}
 }
 
+/*
+ * Call a function: its redirections, temporary assignments, locals and
+ * positional parameters are all undone afterwards, even when an error
+ * unwinds through here.
+ */
 static void
-callfunction(struct node *body, int argc, char **argv, int flags)
+callfunction(struct node *body, struct node *n, int argc, char **argv,
+    char **assigns, int flags)
 {
 	struct shparam saved = shellparam;
 	struct jmploc jmp, *savehandler = handler;
+	struct redirsave *rs;
 	void *mark = localmark();
 	int e;
 
+	rs = redirect(n->redirs, REDIR_SAVE);
+	if (rs == NULL) {
+		exitstatus = 1;
+		return;
+	}
+	assignall(assigns, -1);
 	setparams(argc - 1, argv + 1, &shellparam);
 	funcnest++;
 	e = setjmp(jmp.buf);
@@ -429,6 +442,7 @@ callfunction(struct node *body, int argc, char **argv, int flags)
 	poplocals(mark);
 	freeparams(&shellparam);
 	shellparam = saved;
+	popredir(rs);
 	if (e)
 		exraise(exception);
 	if (evalskip == SKIPFUNC) {
@@ -507,14 +521,18 @@ evalcommand(struct node *n, int flags)
 	}
 	argv = al.v;
 	argc = al.n;
-	assigns = expandassigns(n->u.cmd.assigns);
-	if (Xflag)
-		xtrace(assigns, argv);
-
 	if (argc == 0) {
 		struct redirsave *rs;
 
-		assignall(assigns, 0);
+		/* a=1 b=$a: each assignment sees the ones before it. */
+		for (struct word *w = n->u.cmd.assigns; w; w = w->next) {
+			struct word one = { NULL, w->text };
+
+			assigns = expandassigns(&one);
+			assignall(assigns, 0);
+			if (Xflag)
+				xtrace(assigns, argv);
+		}
 		exitstatus = have_cmdsubst_status ? lastcmdsubst_status : 0;
 		rs = redirect(n->redirs, REDIR_SAVE);
 		if (rs == NULL)
@@ -523,6 +541,9 @@ evalcommand(struct node *n, int flags)
 			popredir(rs);
 		goto out;
 	}
+	assigns = expandassigns(n->u.cmd.assigns);
+	if (Xflag)
+		xtrace(assigns, argv);
 	if (strchr(argv[0], '/') == NULL) {
 		bp = findbuiltin(argv[0]);
 		if (bp && bp->special) {
@@ -537,17 +558,7 @@ evalcommand(struct node *n, int flags)
 			goto out;
 		}
 		if ((fn = getfunc(argv[0])) != NULL) {
-			struct redirsave *rs = redirect(n->redirs, REDIR_SAVE);
-			void *mark = localmark();
-
-			if (rs == NULL) {
-				exitstatus = 1;
-				goto out;
-			}
-			assignall(assigns, -1);	/* like locals */
-			callfunction(fn, argc, argv, flags);
-			poplocals(mark);
-			popredir(rs);
+			callfunction(fn, n, argc, argv, assigns, flags);
 			goto out;
 		}
 		if (bp) {

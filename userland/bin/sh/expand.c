@@ -729,9 +729,20 @@ finishfield(struct arglist *al, const char *s, const unsigned char *f, size_t n,
 	char *text = ststrndup(s, n);
 
 	if ((flags & EXP_GLOB) && !Fflag)
-		for (size_t i = 0; i < n; i++)
-			if (!(f[i] & F_Q) && (s[i] == '*' || s[i] == '?' || s[i] == '['))
+		for (size_t i = 0; i < n && !magic; i++) {
+			if (f[i] & F_Q)
+				continue;
+			if (s[i] == '*' || s[i] == '?')
 				magic = 1;
+			else if (s[i] == '[') {
+				/* Only a bracket expression that closes: `[` alone is a command. */
+				for (size_t k = i + 2; k < n; k++)
+					if (s[k] == ']' && !(f[k] & F_Q)) {
+						magic = 1;
+						break;
+					}
+			}
+		}
 	if (magic) {
 		char *pat = stalloc(n * 2 + 1);
 		size_t k = 0;

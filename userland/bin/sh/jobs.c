@@ -300,27 +300,26 @@ currentjob(int which)		/* 0: %+, 1: %- */
 	return which ? second : best;
 }
 
+/* One line of `jobs`, or a notice before the prompt. */
 static void
-printjob(struct job *jp, int verbose)
+printjob(FILE *fp, struct job *jp, int verbose)
 {
 	char buf[64];
 	int mark = jp == currentjob(0) ? '+' : jp == currentjob(1) ? '-' : ' ';
 
+	fprintf(fp, "[%d]%c ", jobno(jp), mark);
 	if (verbose)
-		printf("[%d]%c %ld %-24s%s%s\n", jobno(jp), mark, (long)jp->pgid,
-		    statetext(jp, buf, sizeof(buf)), jp->cmd,
-		    jp->state == JOB_RUNNING ? " &" : "");
-	else
-		printf("[%d]%c %-24s%s%s\n", jobno(jp), mark,
-		    statetext(jp, buf, sizeof(buf)), jp->cmd,
-		    jp->state == JOB_RUNNING ? " &" : "");
+		fprintf(fp, "%ld ", (long)jp->pgid);
+	fprintf(fp, "%-24s%s%s\n", statetext(jp, buf, sizeof(buf)), jp->cmd,
+	    jp->state == JOB_RUNNING ? " &" : "");
 }
 
-/* `jobs`, and the notices before a prompt (changed_only). */
+/* `jobs`, and the notices before a prompt (changed_only, on stderr). */
 void
 showjobs(int changed_only, int verbose)
 {
 	reapjobs();
+	out_flush();
 	for (int i = 0; i < njobs; i++) {
 		struct job *jp = &jobtab[i];
 
@@ -328,20 +327,7 @@ showjobs(int changed_only, int verbose)
 			continue;
 		if (changed_only && !jp->changed)
 			continue;
-		if (changed_only) {
-			out_flush();
-			/* Notices go with the prompt, on stderr. */
-			fflush(stdout);
-			{
-				char buf[64];
-				int mark = jp == currentjob(0) ? '+' : jp == currentjob(1) ? '-' : ' ';
-
-				fprintf(stderr, "[%d]%c %-24s%s\n", jobno(jp), mark,
-				    statetext(jp, buf, sizeof(buf)), jp->cmd);
-			}
-		} else {
-			printjob(jp, verbose);
-		}
+		printjob(changed_only ? stderr : stdout, jp, verbose);
 		jp->changed = 0;
 		if (jp->state == JOB_DONE)
 			freejob(jp);
@@ -387,11 +373,7 @@ waitforjob(struct job *jp)
 		jp->changed = 0;
 		jp->seq = ++jobseq;
 		fputc('\n', stderr);
-		{
-			char buf[64];
-
-			fprintf(stderr, "[%d]+ %-24s%s\n", jobno(jp), statetext(jp, buf, sizeof(buf)), jp->cmd);
-		}
+		printjob(stderr, jp, 0);
 		return st;
 	}
 	{
@@ -558,7 +540,7 @@ jobscmd(int argc, char **argv)
 			struct job *jp = getjob(argv[i], 0);
 
 			if (jp)
-				printjob(jp, verbose);
+				printjob(stdout, jp, verbose);
 		}
 		return 0;
 	}

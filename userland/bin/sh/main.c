@@ -69,15 +69,21 @@ cmdloop(int top)
 	for (;;) {
 		if (Iflag && top)
 			whichprompt = 1;
-		n = parsecmd(Iflag && top);
+		n = parsecmd();
 		whichprompt = 0;
 		if (n == NEOF)
 			break;
 		if (n != NULL && !Nflag)
 			evaltree(n, 0);
 		popstackmark(&m);
-		if (evalskip)
+		if (evalskip) {
+			/* return ends a script or a `.` file, but not the user's shell. */
+			if (top && Iflag) {
+				evalskip = 0;
+				continue;
+			}
 			break;
+		}
 	}
 	return exitstatus;
 }

@@ -50,10 +50,12 @@ tokname(int t)
 	return names[t];
 }
 
+/* "x" unexpected, and what would have been right when there is one thing. */
 static void __attribute__((noreturn))
-unexpected(int t)
+unexpected_want(int t, int want)
 {
-	char buf[64];
+	char buf[128];
+	size_t n;
 
 	if (t >= K_IF)
 		snprintf(buf, sizeof(buf), "\"%s\" unexpected", kwnames[t - K_IF]);
@@ -61,7 +63,18 @@ unexpected(int t)
 		snprintf(buf, sizeof(buf), "\"%.40s\" unexpected", lastword);
 	else
 		snprintf(buf, sizeof(buf), "%s unexpected", tokname(t));
+	n = strlen(buf);
+	if (want >= K_IF)
+		snprintf(buf + n, sizeof(buf) - n, " (expecting \"%s\")", kwnames[want - K_IF]);
+	else if (want >= 0)
+		snprintf(buf + n, sizeof(buf) - n, " (expecting %s)", tokname(want));
 	synerr(buf);
+}
+
+static void __attribute__((noreturn))
+unexpected(int t)
+{
+	unexpected_want(t, -1);
 }
 
 static int
@@ -129,7 +142,7 @@ expect(int want, int kw)
 	int t = readtoken(kw);
 
 	if (t != want)
-		unexpected(t);
+		unexpected_want(t, want);
 }
 
 static void
@@ -266,7 +279,7 @@ ifcmd(void)
 		t = readtoken(1);
 	}
 	if (t != K_FI)
-		unexpected(t);
+		unexpected_want(t, K_FI);
 	return n;
 }
 
@@ -311,7 +324,7 @@ forcmd(void)
 		t = readtoken(1);
 	}
 	if (t != K_DO)
-		unexpected(t);
+		unexpected_want(t, K_DO);
 	n->u.nfor.body = list(0);
 	expect(K_DONE, 1);
 	return n;
@@ -339,6 +352,8 @@ casecmd(void)
 			break;
 		if (t == T_LPAREN)
 			t = readtoken(0);
+		if (t == T_EOF)
+			unexpected_want(t, T_RPAREN);
 		ci = stalloc(sizeof(*ci));
 		memset(ci, 0, sizeof(*ci));
 		wp = &ci->pats;
@@ -351,7 +366,7 @@ casecmd(void)
 			if (t == T_RPAREN)
 				break;
 			if (t != T_PIPE)
-				unexpected(t);
+				unexpected_want(t, T_RPAREN);
 			t = readtoken(0);
 		}
 		ci->body = list(0);
@@ -363,7 +378,7 @@ casecmd(void)
 		if (t == T_SEMIAMP)
 			ci->fallthru = 1;
 		else if (t != T_DSEMI)
-			unexpected(t);
+			unexpected_want(t, T_DSEMI);
 	}
 	return n;
 }
@@ -565,12 +580,11 @@ list(int top)
 
 /* Parse one complete command from the input: a line's worth. */
 struct node *
-parsecmd(int interactive)
+parsecmd(void)
 {
 	struct node *n;
 	int t;
 
-	(void)interactive;
 	t = peektok(1);
 	if (t == T_EOF) {
 		readtoken(1);
@@ -671,7 +685,7 @@ parsestring_all(const char *s)
 	void *ps = parser_push();
 
 	setinputstring(s, 1);
-	while ((c = parsecmd(0)) != NEOF) {
+	while ((c = parsecmd()) != NEOF) {
 		if (c != NULL)
 			n = n ? mkbin(N_SEQ, n, c) : c;
 	}

@@ -139,7 +139,7 @@ void	 heredoc_add(struct redir *, const char *delim);
 extern int checkkwd;			/* the next word may be a keyword/alias */
 
 #define NEOF ((struct node *)-1)
-struct node *parsecmd(int interactive);
+struct node *parsecmd(void);
 struct node *parsestring_all(const char *);
 struct node *copytree(const struct node *);
 void	 cmdtext(struct strbuf *, const struct node *);

@@ -25,6 +25,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -235,8 +236,9 @@ wait_for(pid_t pid, int *stp)
 	}
 }
 
+/* Run argv on tty in a session of its own (rc, rc.shutdown). */
 static pid_t
-spawn(const char *tty, char *const argv[], char *const envp[])
+spawn(const char *tty, char *const argv[])
 {
 	pid_t pid;
 
@@ -246,10 +248,7 @@ spawn(const char *tty, char *const argv[], char *const envp[])
 	}
 	if (pid == 0) {
 		child_setup(tty);
-		if (envp != NULL)
-			execve(argv[0], argv, envp);
-		else
-			execv(argv[0], argv);
+		execv(argv[0], argv);
 		warning("can't exec %s for %s: %s", argv[0], tty, strerror(errno));
 		_exit(1);
 	}
@@ -297,7 +296,7 @@ runcom(void)
 	pid_t pid;
 	int st;
 
-	if ((pid = spawn(_PATH_CONSOLE, argv, NULL)) == -1)
+	if ((pid = spawn(_PATH_CONSOLE, argv)) == -1)
 		return (S_SINGLE);
 	if (wait_for(pid, &st) == -1)
 		return (requested);
@@ -491,6 +490,7 @@ multi_user(void)
 			requested = S_NONE;
 			if (next != S_CLEAN_TTYS)
 				return (next);
+			catatonic = 0;
 			read_ttys();
 		}
 		for (sp = sessions; sp != NULL; sp = sp->next) {
@@ -515,7 +515,7 @@ run_shutdown(int to_single)
 
 	if (stat(_PATH_RUNDOWN, &sb) == -1 && errno == ENOENT)
 		return;
-	if ((pid = spawn(_PATH_CONSOLE, argv, NULL)) == -1)
+	if ((pid = spawn(_PATH_CONSOLE, argv)) == -1)
 		return;
 	sigemptyset(&none);
 	alarmed = 0;
@@ -608,13 +608,6 @@ death(int to_single)
 		pause();
 }
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: init [-s]\n");
-	exit(1);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -626,11 +619,12 @@ main(int argc, char *argv[])
 	size_t i;
 	int ch;
 
-	if (getpid() != 1) {
-		fprintf(stderr, "init: already running\n");
-		exit(1);
-	}
-	/* The kernel's arguments: -s single user; others (-f fastboot) are accepted. */
+	if (getpid() != 1)
+		errx(1, "already running");
+	/*
+	 * The kernel's arguments: -s single user; others (-f fastboot, and
+	 * whatever a boot loader adds) are accepted quietly, as BSD's init does.
+	 */
 	opterr = 0;
 	while ((ch = getopt(argc, argv, "+sf")) != -1) {
 		switch (ch) {
@@ -643,7 +637,6 @@ main(int argc, char *argv[])
 			break;
 		}
 	}
-	(void)usage;
 
 	setenv("PATH", _PATH_STDPATH, 1);
 	umask(022);

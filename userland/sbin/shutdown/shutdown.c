@@ -45,6 +45,7 @@ static const char *whom;
 static char hostname[256];
 static int doreboot, dohalt, dopower, killflg, oflag, nosync;
 static time_t shuttime;
+static long offset;			/* seconds from now to shuttime */
 
 static void
 usage(const char *cp)
@@ -74,6 +75,7 @@ getoffset(const char *timearg)
 	time(&now);
 	if (strcmp(timearg, "now") == 0) {
 		shuttime = now;
+		offset = 0;
 		return;
 	}
 	if (*timearg == '+') {
@@ -84,7 +86,8 @@ getoffset(const char *timearg)
 		m = strtol(timearg + 1, &end, 10);
 		if (timearg[1] == '\0' || *end != '\0' || m < 0 || errno != 0)
 			badtime();
-		shuttime = now + m * 60;
+		offset = m * 60;
+		shuttime = now + offset;
 		return;
 	}
 	for (p = timearg; *p != '\0'; p++)
@@ -135,6 +138,7 @@ getoffset(const char *timearg)
 		shuttime += 24 * 3600;
 	if (shuttime < now)
 		errx(1, "that time is already past.");
+	offset = shuttime - now;
 }
 
 /* The notice, to the console. */
@@ -245,7 +249,6 @@ main(int argc, char *argv[])
 {
 	int ch, readstdin = 0, i;
 	struct passwd *pw;
-	time_t now;
 	char *p;
 
 	if (geteuid() != 0)
@@ -303,8 +306,7 @@ main(int argc, char *argv[])
 	hostname[sizeof(hostname) - 1] = '\0';
 	openlog("shutdown", 0, LOG_AUTH);
 
-	time(&now);
-	if (shuttime <= now) {
+	if (offset <= 0) {
 		timewarn(0);
 		die_you_gravy_sucking_pig_dog();
 	}
@@ -326,19 +328,22 @@ main(int argc, char *argv[])
 	signal(SIGTERM, finish_sig);
 	signal(SIGHUP, SIG_IGN);
 
-	/* Sleep to each warning time, warn, and at the end do it. */
-	for (i = 0; i < (int)(sizeof(tlist) / sizeof(tlist[0])); i++) {
-		int left;
+	/*
+	 * From the first warning time not beyond the shutdown, sleep to
+	 * each one in turn and warn; the last (0) is the final notice.
+	 */
+	for (i = 0; tlist[i] != 0 && offset < tlist[i]; i++)
+		;
+	for (;; i++) {
+		long left;
 
-		time(&now);
-		left = shuttime - now;
-		if (left < tlist[i])
-			continue;
-		while ((left = shuttime - time(NULL)) > tlist[i])
-			sleep(left - tlist[i]);
+		while ((left = shuttime - time(NULL) - tlist[i]) > 0)
+			sleep(left);
 		if (tlist[i] <= NOLOG_TIME)
 			nolog();
 		timewarn(tlist[i]);
+		if (tlist[i] == 0)
+			break;
 	}
 	die_you_gravy_sucking_pig_dog();
 	return (0);

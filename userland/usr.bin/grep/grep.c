@@ -33,7 +33,7 @@ static int multi;	/* print file names */
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: grep [-abcEFhHilLnoqrRsvwxz] [-A num] [-B num] [-e pattern]\n"
+	fprintf(stderr, "usage: grep [-abcEFhHilLnoqrRsvwxz] [-e pattern]\n"
 	    "\t[-f file] [-m num] [pattern] [file ...]\n");
 	exit(2);
 }

@@ -264,7 +264,7 @@ main(int argc, char *argv[])
 	if (argc > 1)
 		usage();
 	if (argc == 1)
-		strncpy(name, argv[0], sizeof(name) - 1), name[sizeof(name) - 1] = '\0';
+		snprintf(name, sizeof(name), "%s", argv[0]);
 	else
 		getloginname(name, sizeof(name));
 	if ((p = ttyname(STDIN_FILENO)) != NULL && strncmp(p, "/dev/", 5) == 0)
