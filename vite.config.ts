@@ -8,7 +8,8 @@ const isolation = {
 };
 
 export default defineConfig({
-  server: { headers: isolation },
+  // warmup: transform the page and the kernel worker while the browser is still starting.
+  server: { headers: isolation, warmup: { clientFiles: ['./src/main.tsx', './workers/kernel.worker.ts'] } },
   preview: { headers: isolation },
   worker: { format: 'es' },
   // Pre-bundle every dependency up front: a dependency found late makes the dev server

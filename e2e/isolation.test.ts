@@ -44,7 +44,19 @@ test('the dev server sends COOP/COEP and the page gets SharedArrayBuffer', async
 
 test('served without COOP/COEP and no service worker allowed: the page explains', async () => {
   const { startServer } = await import('./helpers.ts');
-  const plain = await startServer({ configFile: false });
+  /* The same config (and dependency cache), with the isolation headers dropped on the way out. */
+  const plain = await startServer({
+    plugins: [{
+      name: 'no-isolation',
+      configureServer(srv) {
+        srv.middlewares.use((_req, res, next) => {
+          const set = res.setHeader.bind(res);
+          res.setHeader = (name, value) => (/^cross-origin-/i.test(name) ? res : set(name, value));
+          next();
+        });
+      },
+    }],
+  });
   try {
     const res = await fetch(plain.url);
     assert.equal(res.headers.get('cross-origin-embedder-policy'), null);

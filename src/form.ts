@@ -121,8 +121,9 @@ export function fieldErrors(f: FormState, hostCpus: number): FieldErrors {
     if (e.trim()) put(`env.${i}`, check(['-e', e.trim()]));
   });
   /* The lists as a whole: their limits (16 disks, 16 interfaces). */
-  if (f.disks.length) put('disks', check(f.disks.flatMap((d) => [d.kind === 'vkd' ? '-r' : '-c', diskArg(d) || 'x'])));
-  if (f.nets.length) put('nets', check(f.nets.flatMap((n) => ['-I', netArg(n) || 'x'])));
+  const rowErr = (prefix: string): boolean => Object.keys(errs).some((k) => k.startsWith(prefix));
+  if (f.disks.length && !rowErr('disk.')) put('disks', check(f.disks.flatMap((d) => [d.kind === 'vkd' ? '-r' : '-c', diskArg(d) || 'x'])));
+  if (f.nets.length && !rowErr('net.')) put('nets', check(f.nets.flatMap((n) => ['-I', netArg(n) || 'x'])));
   return errs;
 }
 

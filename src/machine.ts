@@ -93,6 +93,8 @@ export class Machine {
     this.state = 'booting';
     this.emit();
     const size = this.sink?.size() ?? { rows: 24, cols: 80 };
+    /* A new boot starts on a fresh line below what the last one left. */
+    if (this.sink?.text()) this.sink.writeln('');
     try {
       await api.boot(config, { demoBase: new URL('demo/', document.baseURI).href, rows: size.rows, cols: size.cols });
       this.sink?.focus();

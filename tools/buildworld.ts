@@ -36,6 +36,8 @@ import {
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { installEtc } from './world_etc.ts';
+
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const USERLAND = join(REPO, 'userland');
 export const CROSS_SYSROOT = '/usr/riscv64-linux-gnu';
@@ -392,7 +394,9 @@ export async function buildWorld(opts: BuildOptions = {}): Promise<BuildResult> 
         if (!installed.has(f) && existsSync(f)) unlinkSync(f);
       }
     }
-    const rels = [...installed].map((f) => relative(root, f)).sort();
+    // /etc and the empty directories a running system needs (dev, proc, tmp).
+    const etc = installEtc(root).installed;
+    const rels = [...new Set([...[...installed].map((f) => relative(root, f)), ...etc])].sort();
     writeFileSync(manifestFile, rels.join('\n') + '\n');
     writeManifest(out, root, rels);
     return { root, built: built.sort(), upToDate, errors, warnings };

@@ -197,6 +197,8 @@ const api: KernelApi = {
     if (kernel) throw new Error('vkernel: already running');
     winsize = { rows: opts.rows, cols: opts.cols };
     const c: BootConfig = { ...cfg, kenv: new Map(cfg.kenv) };
+    /* The page is an interactive console, as bin/vkernel at a terminal: a panic stops in ddb. */
+    if (!c.kenv.has('debug.debugger_on_panic')) c.kenv.set('debug.debugger_on_panic', '1');
     try {
       if (c.pidfile) {
         pidLock = await tryLock(pidfileLockName(c.pidfile));

@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { bootLive, buildProgram, haveToolchain, makeRoot, startVkernel } from './harness.ts';
 
@@ -124,4 +125,29 @@ test('bin/vkernel: kill -QUIT enters ddb, commands come from stdin, c resumes, S
   vk.child.kill('SIGTERM');
   assert.equal(await vk.exited, 0);
   assert.match(vk.out(), /got SIGUSR2\nsyncing disks\.\.\. done\nUptime: \d+s\nThe operating system has halted\.\ncpu halt, exiting vkernel\n$/);
+});
+
+test('at a real terminal (a pty via script(1)): the ^\\ byte enters ddb, input is raw, halt ends it', { skip: skip || spawnSync('script', ['--version']).status !== 0 }, async () => {
+  const root = spinRoot();
+  const cmd = [process.execPath, join(import.meta.dirname, '..', '..', 'bin', 'vkernel'), '-m', '64m', '-i', join(root, 'tmp', 'mem'),
+    '-e', `vfs.root.mountfrom=hostfs:${root}`, '-e', 'init_path=/bin/spin'].map((a) => `'${a}'`).join(' ');
+  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString('utf8').replace(/\r\n/g, '\n'); });
+  const until = async (re: RegExp): Promise<void> => {
+    for (let i = 0; i < 300 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(out, re);
+  };
+  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  await until(/spinning\n/);
+  child.stdin.write('\x1c');
+  await until(/Debugger\("interrupt from console"\)[^]*db> $/);
+  child.stdin.write('ps\r');
+  await until(/db> ps\n[^]*\* +1 [^\n]* spin\ndb> $/);
+  // The kernel set debug.debugger_on_panic for an interactive terminal.
+  child.stdin.write('show sysctl debug.debugger_on_panic\r');
+  await until(/debug\.debugger_on_panic: 1\ndb> $/);
+  child.stdin.write('halt\r');
+  assert.equal(await exited, 0);
+  assert.match(out, /The operating system has halted\.\ncpu halt, exiting vkernel\n/);
 });

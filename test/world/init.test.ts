@@ -255,14 +255,19 @@ describe('init and the boot userland', { concurrency: 2 }, () => {
     assert.equal(await c.exit(), 0);
   });
 
-  test('rc.local runs; login checks master.passwd: a wrong password, then the right one; getty comes back', async () => {
+  test('rc.local runs; login: no root on an insecure tty, wrong and right passwords; getty comes back', async () => {
     const root = stage('passwd', {
       'etc/master.passwd': etc('master.passwd') + `guest:${GUEST_HASH}:1001:31::0:0:Guest:/home/guest:/bin/sh\n`,
       'etc/passwd': etc('passwd') + 'guest:*:1001:31:Guest:/home/guest:/bin/sh\n',
       'etc/rc.local': "echo -n ' rclocal'\n",
+      'etc/ttys': etc('ttys').replace('cons25\ton  secure', 'cons25\ton  insecure'),
     });
+    assert.match(readFileSync(join(root, 'etc/ttys'), 'utf8'), /on {2}insecure/);
     const c = boot(root);
     await c.expect('Starting local daemons: rclocal.');
+    await c.expect('login: ');
+    c.type('root\n');	// not on an insecure console
+    await c.expect('Login incorrect');
     await c.expect('login: ');
     c.type('guest\n');
     await c.expect('Password:');

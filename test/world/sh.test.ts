@@ -34,7 +34,7 @@ function sh(script: string, opts: RunOptions = {}, args: string[] = []) {
   return run('sh', ['-c', script, 'sh', ...args], { exec: true, cwd: dir, ...opts });
 }
 
-async function expectSh(script: string, want: Want, opts: RunOptions = {}, args: string[] = []) {
+async function expectSh(script: string, want: Want, opts: RunOptions = {}, args: string[] = []): Promise<void> {
   const r = await sh(script, opts, args);
   const what = `sh -c '${script}'`;
   if (want.stdout instanceof RegExp) assert.match(r.stdout, want.stdout, `${what}: stdout`);
@@ -42,7 +42,6 @@ async function expectSh(script: string, want: Want, opts: RunOptions = {}, args:
   if (want.stderr instanceof RegExp) assert.match(r.stderr, want.stderr, `${what}: stderr`);
   else if (want.stderr !== undefined) assert.equal(r.stderr, want.stderr, `${what}: stderr`);
   assert.equal(r.status, want.status ?? 0, `${what}: exit status (stderr: ${r.stderr.trim()})`);
-  return r;
 }
 
 function file(name: string, data: string, mode?: number): string {

@@ -9,7 +9,8 @@
  * no I/O in flight — the same rerun rule syscalls follow.
  */
 import type { BootConfig } from '../../kern/bootconfig.ts';
-import { EINVAL, ENODEV, SysError } from '../../kern/errno.ts';
+import { EBUSY, EINVAL, SysError } from '../../kern/errno.ts';
+import type { BlockDev } from '../../fs/ufs/ufs_blockdev.ts';
 import { SleepRequest } from '../../kern/sleep.ts';
 import { rootCred } from '../../kern/proc.ts';
 import { namei } from '../../vfs/namei.ts';
@@ -60,6 +61,7 @@ export function diskCache(): BufCache | null {
  */
 export function diskBoot(k: DiskKernel, done: () => void): void {
   diskClearAll();
+  mountedDevs.clear();
   state?.cache.shutdown();
   const cache = new BufCache({
     maxBytes: Math.min(64 << 20, Math.floor(k.config.memSize / 8)),
@@ -199,12 +201,22 @@ export function diskRootMount(from: string): Mount | null {
   throw new Error(`cannot mount root from ${from}: ${state?.rootError ?? 'no such disk'}`);
 }
 
-/* A UFS or cd9660 mount on a disk device. May sleep (SleepRequest). */
+/* Devices with a file system mounted on them: a second mount would be a second, unaware writer. */
+const mountedDevs = new Set<string>();
+
+/* A UFS or cd9660 mount on a disk device. May sleep (SleepRequest); EBUSY if the device is mounted. */
 function makeDiskMount(k: DiskKernel, type: string, source: string, rdonly: boolean, isRoot: boolean, data: string): Mount {
   const { dev, du, name } = diskOpen(source);
-  const from = `/dev/${name}`;
+  if (mountedDevs.has(name)) throw new SysError(EBUSY);
+  const mp = newDiskMount(k, type, dev, du, `/dev/${name}`, rdonly, isRoot, data);
+  mountedDevs.add(name);
+  mp.onRelease = () => mountedDevs.delete(name);
+  return mp;
+}
+
+function newDiskMount(k: DiskKernel, type: string, dev: BlockDev, du: DiskUnit, from: string, rdonly: boolean,
+  isRoot: boolean, data: string): UfsMount | Cd9660Mount {
   if (type === 'cd9660' || type === 'iso9660') {
-    if (du.kind !== 'vcd' && du.kind !== 'vkd') throw new SysError(ENODEV);
     return new Cd9660Mount(dev, from, k.pages, cd9660Options(parseMountOptions(data)));
   }
   const opts = parseMountOptions(data);

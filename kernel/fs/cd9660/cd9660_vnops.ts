@@ -99,9 +99,14 @@ export class Cd9660Mount extends Mount {
     };
   }
 
+  /** Called once unmounted (the disk layer frees the device). */
+  onRelease: (() => void) | null = null;
+
   override unmount(): void {
     for (const vp of this.vnodes.values()) vp.inactive();
     this.vnodes.clear();
+    this.onRelease?.();
+    this.onRelease = null;
   }
 }
 

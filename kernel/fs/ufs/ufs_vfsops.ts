@@ -41,6 +41,8 @@ export class UfsMount extends Mount {
   private readonly dirtyVnodes = new Set<UfsVnode>();
   private readonly deferredFree = new Set<number>();
   private pendingFlush: FlushToken | null = null;
+  /** Called once the file system is unmounted (the disk layer frees the device). */
+  onRelease: (() => void) | null = null;
   private gone = false;
 
   /** Mount the file system on args.dev; may throw SleepRequest (the caller reruns) or SysError. */
@@ -212,6 +214,8 @@ export class UfsMount extends Mount {
     const t = this.pendingFlush;
     if (t && !t.done && !BufCache.noSleep) tsleep(t, Infinity, false);
     this.pendingFlush = null;
+    this.onRelease?.();
+    this.onRelease = null;
   }
 
   /* Open files or a cwd inside keep it mounted (EBUSY), as umount(2) without MNT_FORCE. */

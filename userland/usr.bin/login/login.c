@@ -8,7 +8,8 @@
  * password field is empty for no password, a "$6$" SHA-512-crypt hash,
  * or anything else ("*", "*LOCKED*") for an account nobody logs into
  * with a password.  -f skips the password for a caller that is root (getty
- * autologin) or already that user; -p keeps the environment.
+ * autologin) or already that user; -p keeps the environment.  Root logs
+ * in only on terminals /etc/ttys marks "secure".
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -30,6 +31,7 @@
 #include "crypt_sha512.h"
 
 #define _PATH_MASTERPASSWD	"/etc/master.passwd"
+#define _PATH_TTYS		"/etc/ttys"
 #define _PATH_MOTD		"/etc/motd"
 #define _PATH_NOLOGIN		"/var/run/nologin"
 #define _PATH_NOLOGIN_ETC	"/etc/nologin"
@@ -197,6 +199,44 @@ getloginname(char *name, size_t size)
 	}
 }
 
+/*
+ * May root log in on tty?  Only where /etc/ttys says "secure" (BSD's
+ * rootterm()); quoted fields (the getty command) are skipped whole.
+ */
+static int
+rootterm(const char *name)
+{
+	char line[1024], *p, *w;
+	int secure = 0, first;
+	FILE *fp;
+
+	if ((fp = fopen(_PATH_TTYS, "re")) == NULL)
+		return (0);
+	while (!secure && fgets(line, sizeof(line), fp) != NULL) {
+		for (p = line, first = 1;; first = 0) {
+			p += strspn(p, " \t\n");
+			if (*p == '\0' || *p == '#')
+				break;
+			if (*p == '"') {
+				while (*++p != '\0' && *p != '"')
+					if (*p == '\\' && p[1] != '\0')
+						p++;
+				if (*p == '"')
+					p++;
+				continue;
+			}
+			w = p;
+			p += strcspn(p, " \t\n#");
+			if (first && ((size_t)(p - w) != strlen(name) || strncmp(w, name, p - w) != 0))
+				break;		/* another terminal's line */
+			if (!first && p - w == 6 && strncmp(w, "secure", 6) == 0)
+				secure = 1;
+		}
+	}
+	fclose(fp);
+	return (secure);
+}
+
 /* Does `pass' open the account?  Empty stored password: anything does. */
 static int
 checkpass(const struct account *acct, const char *pass)
@@ -286,6 +326,11 @@ main(int argc, char *argv[])
 			explicit_bzero(pass, sizeof(pass));
 		}
 		fflag = 0;
+		if (ok && acct.uid == 0 && !rootterm(tty)) {
+			syslog(LOG_NOTICE, "ROOT LOGIN REFUSED ON %s%s%s", tty,
+			    hostname ? " FROM " : "", hostname ? hostname : "");
+			ok = 0;
+		}
 		if (ok)
 			break;
 		syslog(LOG_NOTICE, "LOGIN FAILURE ON %s%s%s, %s", tty,

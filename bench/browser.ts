@@ -1,0 +1,37 @@
+/*
+ * The playground in the tab: page load → demo prompt (cold, then warm), and
+ * UFS throughput of a root disk from the IndexedDB library (demo/ddtest.c).
+ *   node --import tsx bench/browser.ts
+ */
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildDemo, launch, ROOT, startServer, waitScreen } from '../e2e/helpers.ts';
+import { buildImage } from '../tools/makefs.ts';
+
+buildDemo();
+const stage = join(ROOT, 'build', 'bench-root');
+for (const d of ['dev', 'tmp']) mkdirSync(join(stage, d), { recursive: true });
+cpSync(join(ROOT, 'public', 'demo', 'bin'), join(stage, 'bin'), { recursive: true });
+const imagePath = join(ROOT, 'build', 'bench.img');
+writeFileSync(imagePath, buildImage(stage, { wrap: 'mbr', size: 40 << 20, epoch: 0 }));
+
+const { server, url } = await startServer();
+const browser = await launch();
+const page = await browser.newPage();
+const link = `${url}?cmdline=${encodeURIComponent('-m 64m -e init_path=/bin/echo')}&autoboot`;
+for (const label of ['cold', 'warm']) {
+  const t0 = Date.now();
+  await page.goto(link);
+  await waitScreen(page, 'echo> ');
+  console.log(`page load → prompt (${label}): ${Date.now() - t0} ms`);
+}
+await page.goto(url);
+const chooser = page.waitForEvent('filechooser');
+await page.getByRole('button', { name: 'Upload…' }).click();
+await (await chooser).setFiles(imagePath);
+await page.locator('[data-name="bench.img"]').waitFor();
+await page.evaluate(() => window.vkernel.boot('-m 128m -r bench.img -e init_path=/bin/ddtest'));
+await waitScreen(page, 'ufs read:', 120000);
+for (const l of (await page.evaluate(() => window.vkernel.screen())).split('\n')) if (/^ufs /.test(l)) console.log(l);
+await browser.close();
+await server.close();
