@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const benches = ['mips.ts', 'programs.ts'];
+const benches = ['mips.ts', 'programs.ts', 'storage.ts'];
 let failed = 0;
 for (const b of benches) {
   console.log(`\n== bench/${b}`);

@@ -22,7 +22,7 @@ function parse(out: string): Map<string, number> {
   const m = new Map<string, number>();
   for (const l of out.split('\n')) {
     const [k, v] = l.split(' ');
-    if (k && v) m.set(k, Number(v));
+    if (k && v) m.set(k, parseFloat(v));
   }
   return m;
 }

@@ -37,6 +37,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { installEtc } from './world_etc.ts';
+import { EPOCH } from './world_epoch.ts';
+import { packImages } from './world_images.ts';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const USERLAND = join(REPO, 'userland');
@@ -62,7 +64,6 @@ const ALWAYS_LIBS = ['libc.so.6', 'libm.so.6', 'libresolv.so.2', 'libnss_files.s
 const HOST_LOCALE = '/usr/lib/locale/C.utf8';
 
 /** 2026-01-01T00:00:00Z unless the environment says otherwise. */
-const EPOCH = Number(process.env.SOURCE_DATE_EPOCH ?? 1767225600);
 
 const CFLAGS = [
   '-std=c11', '-O2', '-Wall', '-Wextra', '-Wno-unused-parameter',
@@ -439,4 +440,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   console.log(`buildworld: ${r.built.length} built, ${r.upToDate} up to date, ${r.errors.length} failed ` +
     `(${((performance.now() - t0) / 1000).toFixed(1)} s) -> ${relative(process.cwd(), r.root) || '.'}`);
   process.exitCode = r.errors.length ? 1 : 0;
+  if (!r.errors.length && !opts.filter) {
+    for (const i of packImages(r.root, join(REPO, 'public', 'images'), EPOCH)) {
+      console.log(`buildworld: public/images/${i.name} ${i.size} bytes`);
+    }
+  }
 }

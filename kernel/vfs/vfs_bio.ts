@@ -53,6 +53,7 @@ export class Buf {
   dirtySince = 0;       // uptime ms of the first dirtying
   reading = false;      // a store read is filling it
   error = false;        // the last read failed
+  used = false;         // touched since eviction last passed it
   constructor(readonly dev: BioDev, readonly blkno: number) {}
 }
 
@@ -78,7 +79,7 @@ export class BufCache {
    * cache to go idle instead.
    */
   static noSleep = false;
-  /* Insertion order = least recently used first. */
+  /* Insertion order ≈ least recently used first (see touch). */
   private readonly lru = new Set<Buf>();
   readonly devs: BioDev[] = [];
   readonly stats: BioStats = {
@@ -87,22 +88,24 @@ export class BufCache {
   private inflight = 0;
   private idleWaiters: (() => void)[] = [];
   private cancelSyncer: (() => void) | null = null;
+  private stopped = false;
   readonly maxBuffers: number;
 
   constructor(readonly opts: BufCacheOptions) {
     this.maxBuffers = Math.max(64, Math.floor(opts.maxBytes / BIO_BSIZE));
-    this.armSyncer();
   }
 
+  /** Add a device; the first one starts the periodic syncer. */
   attach(store: BlockStore, name: string): BioDev {
     const d = new BioDev(this, store, name);
     this.devs.push(d);
+    if (this.devs.length === 1) this.armSyncer();
     return d;
   }
 
+  /* CLOCK-style LRU: a use only sets a bit; eviction gives used buffers a second chance. */
   touch(bp: Buf): void {
-    this.lru.delete(bp);
-    this.lru.add(bp);
+    bp.used = true;
   }
 
   added(bp: Buf): void {
@@ -121,6 +124,12 @@ export class BufCache {
     let budget = excess * 4 + 256;
     for (const bp of this.lru) {
       if (excess <= 0 || budget-- <= 0) break;
+      if (bp.used) {
+        bp.used = false;
+        this.lru.delete(bp);
+        this.lru.add(bp);
+        continue;
+      }
       if (bp.dirty || bp.reading) continue;
       this.lru.delete(bp);
       bp.dev.forget(bp);
@@ -167,7 +176,7 @@ export class BufCache {
 
   private armSyncer(): void {
     const sched = this.opts.schedule;
-    if (!sched) return;
+    if (!sched || this.stopped) return;
     this.cancelSyncer = sched(() => {
       this.syncerRun();
       this.armSyncer();
@@ -187,6 +196,7 @@ export class BufCache {
 
   /** Halt: stop the syncer (the host closes the stores). */
   shutdown(): void {
+    this.stopped = true;
     this.cancelSyncer?.();
     this.cancelSyncer = null;
   }
