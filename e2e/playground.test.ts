@@ -141,3 +141,22 @@ test('command line and form fill each other; bad values carry the vkernel’s me
   assert.equal(await page.getByTestId('mem').inputValue(), '96m');
   await page.close();
 });
+
+test('resizing the page resizes the guest tty: TIOCGWINSZ and SIGWINCH', async () => {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+  await page.goto(url);
+  await typeCmdline(page, '-m 64m -e init_path=/bin/echo');
+  await page.getByTestId('boot').click();
+  await waitScreen(page, 'echo> ');
+  const size = async (): Promise<{ rows: number; cols: number }> => page.evaluate(() => window.vkernel.termSize());
+  let s = await size();
+  await page.evaluate(() => window.vkernel.type('size\r'));
+  await waitScreen(page, `rows ${s.rows} cols ${s.cols}`);
+  await page.setViewportSize({ width: 1000, height: 600 });
+  await page.waitForFunction((c) => window.vkernel.termSize().cols !== c, s.cols);
+  await waitScreen(page, '[SIGWINCH]');
+  s = await size();
+  await page.evaluate(() => window.vkernel.type('size\r'));
+  await waitScreen(page, `rows ${s.rows} cols ${s.cols}`);
+  await page.close();
+});

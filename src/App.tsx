@@ -121,7 +121,7 @@ function Playground() {
       </header>
       <div className="layout">
         <div className="left">
-          <Controls state={state} canBoot={canBoot} onBoot={boot} />
+          <Controls state={state} canBoot={canBoot && ready} onBoot={boot} />
           <Console />
           <StatusBar state={state} status={machine.exitStatus} />
         </div>

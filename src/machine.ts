@@ -160,6 +160,10 @@ export class Machine {
     return this.sink?.text() ?? '';
   }
 
+  termSize(): { rows: number; cols: number } {
+    return this.sink?.size() ?? { rows: 24, cols: 80 };
+  }
+
   /** Resolve once the terminal shows text (string or RegExp); reject after timeoutMs. */
   waitFor(text: string | RegExp, timeoutMs = 10000): Promise<void> {
     const hit = (): boolean => (typeof text === 'string' ? this.screen().includes(text) : text.test(this.screen()));
@@ -187,6 +191,8 @@ export interface VkernelAutomation {
   type(text: string): void;
   screen(): string;
   termText(): string;
+  /** The terminal's size in cells (what the guest's TIOCGWINSZ says). */
+  termSize(): { rows: number; cols: number };
   waitFor(text: string | RegExp, timeoutMs?: number): Promise<void>;
   readonly state: VkState;
   images(): Promise<ImageMeta[]>;
@@ -205,6 +211,7 @@ window.vkernel = {
   type: (t) => machine.type(t),
   screen: () => machine.screen(),
   termText: () => machine.screen(),
+  termSize: () => machine.termSize(),
   waitFor: (t, ms) => machine.waitFor(t, ms),
   get state() {
     return machine.state;

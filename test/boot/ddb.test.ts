@@ -132,11 +132,13 @@ test('at a real terminal (a pty via script(1)): the ^\\ byte enters ddb, input i
   const cmd = [process.execPath, join(import.meta.dirname, '..', '..', 'bin', 'vkernel'), '-m', '64m', '-i', join(root, 'tmp', 'mem'),
     '-e', `vfs.root.mountfrom=hostfs:${root}`, '-e', 'init_path=/bin/spin'].map((a) => `'${a}'`).join(' ');
   const child = spawn('script', ['-qfec', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString('utf8').replace(/\r\n/g, '\n'); });
+  let raw = '';
+  child.stdout.on('data', (d: Buffer) => { raw += d.toString('utf8'); });
+  /* The pty's own onlcr turns our \r\n into \r\r\n. */
+  const text = (): string => raw.replace(/\r+\n/g, '\n');
   const until = async (re: RegExp): Promise<void> => {
-    for (let i = 0; i < 300 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.match(out, re);
+    for (let i = 0; i < 300 && !re.test(text()); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(text(), re);
   };
   const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   await until(/spinning\n/);
@@ -149,5 +151,5 @@ test('at a real terminal (a pty via script(1)): the ^\\ byte enters ddb, input i
   await until(/debug\.debugger_on_panic: 1\ndb> $/);
   child.stdin.write('halt\r');
   assert.equal(await exited, 0);
-  assert.match(out, /The operating system has halted\.\ncpu halt, exiting vkernel\n/);
+  assert.match(text(), /The operating system has halted\.\ncpu halt, exiting vkernel\n/);
 });

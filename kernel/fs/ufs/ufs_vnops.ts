@@ -197,6 +197,11 @@ export class UfsVnode extends Vnode {
     this.mount.waitFlush();
   }
 
+  /** msync(MS_SYNC): the mapped pages and everything before them on the disk. */
+  sync(): void {
+    this.fsync();
+  }
+
   /**
    * Write dirty mapped pages back through the volume. Each page is marked
    * clean as soon as its write went in, so a rerun after a sleep continues.
