@@ -45,6 +45,7 @@ import { Tty, setTtyHooks } from './tty.ts';
 import { VERSION } from './vers.ts';
 import { diskBoot, diskRootFrom, diskRootMount, diskShutdown } from '../dev/disk/disk_attach.ts';
 import { procfsAttach } from '../fs/procfs/procfs_attach.ts';
+import { setVfsClock } from '../vfs/vfs_time.ts';
 import { vfsRegisterBase } from '../vfs/vfs_conf.ts';
 
 export { OSTYPE, OSRELEASE, VERSION } from './vers.ts';
@@ -96,6 +97,8 @@ export class Kernel {
     this.mem = new PhysMem(config.memSize);
     this.pages = new PageAllocator(this.mem);
     this.cpu = new Cpu(this.mem, 0);
+    /* rdtime: a 10 MHz counter from boot, monotonic like qemu's virt timebase. */
+    this.cpu.timeSource = () => Math.floor(this.uptimeMs() * 10_000);
     this.sched = new Scheduler(this, this.cpu);
     this.syscalls = new SyscallDispatcher(() => this.uptimeMs(), (td, r) => this.park(td, r),
       (td) => this.sig.hasDeliverable(td));
@@ -133,6 +136,7 @@ export class Kernel {
       if (this.config.verbose) bootVerbose(this);
       /* storage: attach vkd/vcd and read the root from them first (asynchronous stores). */
       setSystemMounts(this.mounts);
+      setVfsClock({ wallMs: () => this.platform.wallclockMs(), uptimeMs: () => this.uptimeMs() });
       vfsRegisterBase(this.pages, this.platform); /* mount(2) types: tmpfs, devfs, procfs, hostfs */
       procfsAttach(this, VERSION);
       diskBoot(this, () => this.bootRoot());
@@ -263,8 +267,8 @@ export class Kernel {
     const p = td.proc;
     try {
       const vp = namei({ path: '/dev/console', start: p.root, root: p.root, cred: p.cred, follow: true });
+      // vnOpen takes over namei's reference; no extra vref.
       const fp = vnOpen(vp, O_RDWR, p.cred, ioctxOf(td));
-      vref(vp);
       p.fd.install(0, fp, false);
       p.fd.install(1, fp.hold(), false);
       p.fd.install(2, fp.hold(), false);

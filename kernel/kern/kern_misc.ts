@@ -212,7 +212,7 @@ export const miscSyscalls: Record<number, SyscallHandler> = {
   172: (td) => td.proc.pid,
   173: (td) => td.proc.ppid,
   178: (td) => td.tid,
-  259: () => 0,                        // riscv_flush_icache: the engine snoops stores to code pages
+  259: (td) => { td.k.cpu.flushCode(); return 0; }, // riscv_flush_icache (stores are snooped too)
   278: sys_getrandom,
   283: enosys,                         // membarrier
   293: enosys,                         // rseq: glibc 2.36 on riscv64 copes

@@ -4,6 +4,7 @@
  * SysError → -errno; SleepRequest → the thread parks and the syscall reruns
  * when woken; anything else is a kernel bug and propagates to panic().
  */
+import { setCurproc } from '../vfs/vfs_curproc.ts';
 import { REG_A0 } from '../cpu/context.ts';
 import { vmSyscalls } from '../vm/vm_mmap.ts';
 import { vfsSyscalls } from '../vfs/vfs_syscalls.ts';
@@ -52,6 +53,7 @@ export class SyscallDispatcher {
       a.hi[i] = ctx.x[2 * (REG_A0 + i) + 1];
     }
     td.syscallNo = no;
+    setCurproc(td.proc);
     const h = no >= 0 && no < this.sysent.length ? this.sysent[no] : undefined;
     let r: number;
     if (!h || ctx.x[2 * REG_A7 + 1] !== 0) {

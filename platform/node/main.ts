@@ -141,6 +141,10 @@ async function main(): Promise<void> {
     (b) => kernel.consoleInput(b),
     () => kernel.hostSignal('SIGQUIT'),
   );
+  // A resized terminal resizes the guest's console tty (TIOCGWINSZ + SIGWINCH).
+  process.stdout.on('resize', () => {
+    kernel.consTty?.setWinsize({ row: process.stdout.rows, col: process.stdout.columns, xpixel: 0, ypixel: 0 });
+  });
   process.on('SIGTERM', () => kernel.hostSignal('SIGTERM'));
   /* ^\ at a raw terminal arrives as a byte (above); kill -QUIT works everywhere. */
   process.on('SIGQUIT', () => kernel.hostSignal('SIGQUIT'));
