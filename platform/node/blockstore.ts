@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import type { BlockStore } from '../../kernel/platform.ts';
 import type { DiskSpec } from '../../kernel/kern/bootconfig.ts';
-import { flockExclusive, type FlockHolder } from './flockholder.ts';
+import { FlockHolder } from './flock.ts';
 
 /* Largest single host read/write. */
 const CHUNK = 1 << 20;
@@ -86,9 +86,9 @@ export async function openHostBlockStore(spec: DiskSpec): Promise<HostBlockStore
 }
 
 async function lockImage(path: string): Promise<FlockHolder> {
-  const r = await flockExclusive(path);
-  if (r.ok) return r.holder;
-  if (r.busy) throw new DiskOpenError(`Disk image ${path} is already in use`);
+  const r = await FlockHolder.acquire(path);
+  if (r instanceof FlockHolder) return r;
+  if (r === 'busy') throw new DiskOpenError(`Disk image ${path} is already in use`);
   throw new DiskOpenError(`Unable to lock ${path}`);
 }
 

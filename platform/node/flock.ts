@@ -2,7 +2,7 @@
  * An flock(2) lock held for the life of this process. Node cannot hold
  * flock(2) itself, so a flock(1) child holds it for us: it takes the lock,
  * says so, then waits on a pipe from us, so the lock goes the moment we exit,
- * even if we are killed. Used by -p (the pidfile) and -i (memory images).
+ * even if we are killed. Used by -p (the pidfile), -i (memory images) and writable disk images (-r).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
