@@ -3,7 +3,7 @@
  * UFS throughput of a root disk from the IndexedDB library (demo/ddtest.c).
  *   node --import tsx bench/browser.ts
  */
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildDemo, launch, ROOT, startServer, waitScreen } from '../e2e/helpers.ts';
 import { buildImage } from '../tools/makefs.ts';
@@ -24,6 +24,16 @@ for (const label of ['cold', 'warm']) {
   await page.goto(link);
   await waitScreen(page, 'echo> ');
   console.log(`page load → prompt (${label}): ${Date.now() - t0} ms`);
+}
+if (existsSync(join(ROOT, 'public', 'images', 'root.img'))) {
+  /* The world: page load → login prompt, first visit (overlay created) and a later one. */
+  for (const label of ['first visit', 'warm']) {
+    const t0 = Date.now();
+    await page.goto(`${url}?autoboot`);
+    await waitScreen(page, 'login: ', 60000);
+    console.log(`page load → login prompt (${label}): ${Date.now() - t0} ms`);
+    await page.evaluate(() => window.vkernel.powerOff());
+  }
 }
 await page.goto(url);
 const chooser = page.waitForEvent('filechooser');

@@ -79,3 +79,25 @@ test('one click boots the world from a fresh profile; a synced file survives a r
   assert.doesNotMatch(await screen(page), /kept-42/);
   await ctx.close();
 });
+
+const haveIso = existsSync(join(ROOT, 'public', 'images', 'live.iso'));
+
+test('an ISO uploaded through the file chooser boots as vcd0 (cd9660 root)', { skip: !haveIso && 'no public/images/live.iso' }, async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(url);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Upload…' }).click();
+  await (await chooser).setFiles(join(ROOT, 'public', 'images', 'live.iso'));
+  await page.getByTestId('library-message').getByText(/Uploaded live\.iso/).waitFor();
+  const row = page.locator('[data-testid="image-row"][data-name="live.iso"]');
+  assert.equal(await row.locator('td').nth(2).innerText(), 'iso');
+  await row.getByRole('button', { name: '+ -c' }).click();
+  await page.getByTestId('cmdline').fill('-m 128m -c live.iso');
+  await page.getByTestId('cmdline').press('Enter');
+  await page.getByTestId('boot').click();
+  await waitScreen(page, 'Mounting root from cd9660:vcd0', 60000);
+  await login(page);
+  await run(page, 'test -x /bin/sh && echo found-$((1+1))', 'found-2');
+  await ctx.close();
+});

@@ -30,9 +30,14 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-// Bundle bin/vkernel once up front, so parallel tests don't all rebuild it.
+// Bundle bin/vkernel once up front, so parallel tests don't all rebuild it; build the
+// world and its images (incremental) so the tests that boot them find them current.
 const { buildNode } = await import('./build.mjs');
 await buildNode();
+if (args.length === 0) {
+  const w = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'tools', 'buildworld.ts')], { cwd: root, stdio: 'inherit' });
+  if (w.status !== 0) process.exit(w.status ?? 1);
+}
 
 // spec for people, TAP to a file so we can close with the plain `N passed, N failed` line.
 mkdirSync(join(root, 'build'), { recursive: true });

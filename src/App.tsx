@@ -4,7 +4,7 @@
  * page SharedArrayBuffer (no cross-origin isolation) gets the explanation
  * instead of a kernel that cannot start.
  */
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ImageMeta } from '../workers/idb_store.ts';
 import { commandLine, defaultForm, fieldErrors, formConfig, parseTyped, type FormState } from './form.ts';
 import { machine } from './machine.ts';
@@ -78,7 +78,13 @@ function useMachineState() {
 
 function Playground() {
   const state = useMachineState();
-  const [form, setForm] = useState<FormState>(initialForm);
+  const [form, setFormState] = useState<FormState>(initialForm);
+  /* Once the user has changed the form, the late default (world root) must not replace it. */
+  const touched = useRef(false);
+  const setForm = useCallback((f: FormState | ((old: FormState) => FormState)) => {
+    touched.current = true;
+    setFormState(f);
+  }, []);
   const [libraryNames, setLibraryNames] = useState<string[]>([]);
   const errors = useMemo(() => fieldErrors(form, hostCpus), [form]);
   const line = useMemo(() => commandLine(form, hostCpus), [form]);
@@ -97,7 +103,7 @@ function Playground() {
       return;
     }
     void worldRootForm().then((f) => {
-      if (f) setForm(f);
+      if (f && !touched.current) setFormState(f);
       setReady(true);
     });
   }, []);
