@@ -130,7 +130,7 @@ main(int argc, char *argv[])
 	struct stat sb;
 	struct row *rows;
 	size_t n, i, nrows;
-	char *typelist = NULL, *cp;
+	char *typelist = NULL;
 	int ch, c, ncol, w[NCOLS], rval = 0, aflag = 0, found, hdrlen;
 	long long used, avail, total;
 	uint64_t bsize;
@@ -166,20 +166,8 @@ main(int argc, char *argv[])
 		header = "512-blocks";
 		hflag = 0;
 	}
-	if (header == NULL && !hflag) {
-		/*
-		 * BSD reads a bare unit ("K", as /etc/profile sets it) as one
-		 * of that unit; say so for getbsize(3).
-		 */
-		if ((cp = getenv("BLOCKSIZE")) != NULL &&
-		    strchr("KkMmGg", *cp) != NULL && *cp != '\0') {
-			char bs[8];
-
-			snprintf(bs, sizeof(bs), "1%c", *cp);
-			setenv("BLOCKSIZE", bs, 1);
-		}
+	if (header == NULL && !hflag)
 		header = getbsize(&hdrlen, &blocksize);
-	}
 	if (hflag)
 		header = "Size";
 

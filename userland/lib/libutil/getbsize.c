@@ -17,6 +17,9 @@ getbsize(int *headerlenp, long *blocksizep)
 
 	if ((p = getenv("BLOCKSIZE")) != NULL && *p != '\0') {
 		n = strtol(p, &ep, 10);
+		/* A bare unit ("K", as /etc/profile sets) means one of it, as in BSD. */
+		if (ep == p)
+			n = 1;
 		switch (*ep) {
 		case 'G': case 'g':
 			form = "G"; mul = 1L << 30; max = 1; break;
