@@ -3,7 +3,7 @@
  * flags, data). Root only. Propagation flags are accepted and ignored (one
  * namespace); MS_REMOUNT changes the flags of an existing mount.
  */
-import { EBUSY, EINVAL, ENODEV, ENOTDIR, EPERM, SysError } from '../kern/errno.ts';
+import { EBUSY, EINVAL, ENODEV, ENOTDIR, EPERM, EROFS, SysError } from '../kern/errno.ts';
 import type { Thread } from '../kern/proc.ts';
 import type { SysArgs } from '../kern/sysargs.ts';
 import type { SyscallHandler } from '../kern/syscall_types.ts';
@@ -47,7 +47,10 @@ function sysMount(td: Thread, a: SysArgs): number {
   if ((flags & PROPAGATION) !== 0) return 0;
   if ((flags & MS_REMOUNT) !== 0) {
     if (target !== target.mount.root()) throw new SysError(EINVAL);
-    target.mount.remount?.(stFlags(flags));
+    const mp = target.mount;
+    /* A file system that cannot switch modes (hostfs, cd9660) stays read-only. */
+    if (!mp.remount && (mp.flags & ST_RDONLY) !== 0 && (stFlags(flags) & ST_RDONLY) === 0) throw new SysError(EROFS);
+    mp.remount?.(stFlags(flags));
     target.mount.flags = (target.mount.flags & ~(ST_RDONLY | ST_NOSUID | ST_NODEV | ST_NOEXEC)) | stFlags(flags);
     return 0;
   }
