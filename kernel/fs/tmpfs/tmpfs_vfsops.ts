@@ -32,6 +32,9 @@ export class TmpfsMount extends Mount {
   readonly maxNodes: number;
   private readonly rootDir: TmpDir;
 
+  /** tmpfs switches between read-only and read-write freely (mount -u); the flags say which. */
+  override remount(_newFlags: number): void {}
+
   constructor(readonly pages: PageAllocator, opts: TmpfsOptions = {}) {
     super();
     this.from = opts.from ?? 'tmpfs';
