@@ -50,31 +50,6 @@ usage(void)
 	exit(1);
 }
 
-static int
-selected(const char *type, const char *list)
-{
-	char *s, *p, *t;
-	int neg = 0, found = 0;
-
-	if (list == NULL)
-		return (1);
-	if (strncmp(list, "no", 2) == 0) {
-		neg = 1;
-		list += 2;
-	}
-	if ((s = strdup(list)) == NULL)
-		err(1, NULL);
-	p = s;
-	while ((t = strsep(&p, ",")) != NULL) {
-		if (strncmp(t, "no", 2) == 0 && neg)
-			t += 2;
-		if (strcmp(t, type) == 0)
-			found = 1;
-	}
-	free(s);
-	return (neg ? !found : found);
-}
-
 static void
 fmtsize(char *buf, size_t sz, uint64_t blocks, uint64_t bsize)
 {
@@ -174,7 +149,7 @@ main(int argc, char *argv[])
 	fs = getmounts(&n);
 	if (argc == 0) {
 		for (i = 0; i < n; i++)
-			fs[i].selected = selected(fs[i].type, typelist);
+			fs[i].selected = vfs_selected(fs[i].type, typelist);
 	} else {
 		for (; *argv != NULL; argv++) {
 			if (stat(*argv, &sb) == -1) {

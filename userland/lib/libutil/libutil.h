@@ -50,4 +50,7 @@ void	setprogname(const char *);
 /* Format and parse sizes: "10k", "2m", "1g" (dd, split, head -c ...). */
 int	expand_number(const char *, uint64_t *);
 
+/* The -t type list of mount, umount and df: "ufs,cd9660" or "nonfs,procfs". */
+int	vfs_selected(const char *type, const char *list);
+
 #endif /* !_LIBUTIL_H_ */

@@ -107,35 +107,6 @@ ismounted(const char *node)
 	return (sb.st_dev != psb.st_dev || sb.st_ino == psb.st_ino);
 }
 
-/*
- * "-t ufs,cd9660" selects those types, "-t nonfs,procfs" all but those
- * (a "no" before the first name negates the whole list, as in BSD).
- */
-static int
-selected(const char *type, const char *list)
-{
-	char *s, *p, *t;
-	int neg = 0, found = 0;
-
-	if (list == NULL)
-		return (1);
-	if (strncmp(list, "no", 2) == 0) {
-		neg = 1;
-		list += 2;
-	}
-	if ((s = strdup(list)) == NULL)
-		err(1, NULL);
-	p = s;
-	while ((t = strsep(&p, ",")) != NULL) {
-		if (strncmp(t, "no", 2) == 0 && neg)
-			t += 2;
-		if (strcmp(t, type) == 0)
-			found = 1;
-	}
-	free(s);
-	return (neg ? !found : found);
-}
-
 static const char *
 kerneltype(const char *type)
 {
@@ -303,7 +274,7 @@ main(int argc, char *argv[])
 			if (hasmntopt(&(struct mntent){ .mnt_opts = fs->fs_mntops },
 			    "noauto") != NULL)
 				continue;
-			if (!selected(fs->fs_vfstype, typelist))
+			if (!vfs_selected(fs->fs_vfstype, typelist))
 				continue;
 			if (strcmp(fs->fs_file, "/") == 0 || ismounted(fs->fs_file))
 				continue;
@@ -324,7 +295,7 @@ main(int argc, char *argv[])
 		if ((fp = setmntent(MOUNTS, "r")) == NULL)
 			err(1, "%s", MOUNTS);
 		while ((m = getmntent(fp)) != NULL)
-			if (selected(m->mnt_type, typelist))
+			if (vfs_selected(m->mnt_type, typelist))
 				prmount(m);
 		endmntent(fp);
 		return (0);

@@ -31,31 +31,6 @@ usage(void)
 	exit(1);
 }
 
-static int
-selected(const char *type, const char *list)
-{
-	char *s, *p, *t;
-	int neg = 0, found = 0;
-
-	if (list == NULL)
-		return (1);
-	if (strncmp(list, "no", 2) == 0) {
-		neg = 1;
-		list += 2;
-	}
-	if ((s = strdup(list)) == NULL)
-		err(1, NULL);
-	p = s;
-	while ((t = strsep(&p, ",")) != NULL) {
-		if (strncmp(t, "no", 2) == 0 && neg)
-			t += 2;
-		if (strcmp(t, type) == 0)
-			found = 1;
-	}
-	free(s);
-	return (neg ? !found : found);
-}
-
 /* The mount point of name (itself, or a special's), from /proc/mounts. */
 static int
 mountpoint(const char *name, char *node, size_t sz)
@@ -139,7 +114,7 @@ main(int argc, char *argv[])
 			while ((fs = getfsent()) != NULL) {
 				if (strcmp(fs->fs_file, "/") == 0 ||
 				    strcmp(fs->fs_type, FSTAB_SW) == 0 ||
-				    !selected(fs->fs_vfstype, typelist))
+				    !vfs_selected(fs->fs_vfstype, typelist))
 					continue;
 				if ((list = reallocarray(list, n + 1, sizeof(*list))) == NULL ||
 				    (list[n++] = strdup(fs->fs_file)) == NULL)
@@ -152,7 +127,7 @@ main(int argc, char *argv[])
 			while ((m = getmntent(fp)) != NULL) {
 				if (strcmp(m->mnt_dir, "/") == 0 ||
 				    strcmp(m->mnt_type, "devfs") == 0 ||
-				    !selected(m->mnt_type, typelist))
+				    !vfs_selected(m->mnt_type, typelist))
 					continue;
 				if ((list = reallocarray(list, n + 1, sizeof(*list))) == NULL ||
 				    (list[n++] = strdup(m->mnt_dir)) == NULL)
