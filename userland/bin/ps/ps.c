@@ -434,33 +434,6 @@ procargs(int pid)
 	return (buf);
 }
 
-static struct kinfo_proc *
-getprocs(size_t *np)
-{
-	int mib[3] = { CTL_KERN, KERN_PROC, KERN_PROC_ALL };
-	struct kinfo_proc *kp = NULL;
-	size_t len;
-	int tries;
-
-	/* The table may grow between the probe and the read: probe again. */
-	for (tries = 0; tries < 10; tries++) {
-		len = 0;
-		if (sysctl(mib, 3, NULL, &len, NULL, 0) == -1)
-			err(1, "kern.proc.all");
-		len += 8 * sizeof(*kp);
-		free(kp);
-		if ((kp = malloc(len)) == NULL)
-			err(1, NULL);
-		if (sysctl(mib, 3, kp, &len, NULL, 0) == 0) {
-			*np = len / sizeof(*kp);
-			return (kp);
-		}
-		if (errno != ENOMEM)
-			err(1, "kern.proc.all");
-	}
-	errx(1, "kern.proc.all: the process table keeps growing");
-}
-
 static int
 getuidof(const char *name)
 {
@@ -611,7 +584,7 @@ main(int argc, char *argv[])
 		}
 	}
 
-	kp = getprocs(&nproc);
+	kp = kinfo_getallproc(&nproc);
 	if ((kinfo = calloc(nproc ? nproc : 1, sizeof(*kinfo))) == NULL)
 		err(1, NULL);
 	needargs = 0;

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define SYS___sysctl	1000
 #define SYS_kenv	1001
@@ -111,5 +112,10 @@ int	sysctl(const int *, unsigned int, void *, size_t *, const void *, size_t);
 int	sysctlbyname(const char *, void *, size_t *, const void *, size_t);
 int	sysctlnametomib(const char *, int *, size_t *);
 int	kenv(int, const char *, char *, int);
+
+/* kinfo.c: the process table and the uptime line of ps, w and uptime. */
+struct kinfo_proc *kinfo_getallproc(size_t *);
+int	kinfo_is_login(const struct kinfo_proc *);
+void	pr_uptime_header(time_t, int, int);
 
 #endif /* !_LIBUTIL_SYSCTL_H_ */

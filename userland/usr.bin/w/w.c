@@ -33,32 +33,6 @@ usage(void)
 	exit(1);
 }
 
-static struct kinfo_proc *
-getprocs(size_t *np)
-{
-	int mib[3] = { CTL_KERN, KERN_PROC, KERN_PROC_ALL };
-	struct kinfo_proc *kp = NULL;
-	size_t len;
-	int tries;
-
-	for (tries = 0; tries < 10; tries++) {
-		len = 0;
-		if (sysctl(mib, 3, NULL, &len, NULL, 0) == -1)
-			err(1, "kern.proc.all");
-		len += 8 * sizeof(*kp);
-		free(kp);
-		if ((kp = malloc(len)) == NULL)
-			err(1, NULL);
-		if (sysctl(mib, 3, kp, &len, NULL, 0) == 0) {
-			*np = len / sizeof(*kp);
-			return (kp);
-		}
-		if (errno != ENOMEM)
-			err(1, "kern.proc.all");
-	}
-	errx(1, "kern.proc.all: the process table keeps growing");
-}
-
 /* The login sessions: leaders with a terminal, not init, not a getty. */
 static struct session *
 getsessions(struct kinfo_proc *kp, size_t n, size_t *nsp)
@@ -67,10 +41,7 @@ getsessions(struct kinfo_proc *kp, size_t n, size_t *nsp)
 	size_t i, j, ns = 0;
 
 	for (i = 0; i < n; i++) {
-		if (!(kp[i].kp_flags & KPF_SESSLEADER) ||
-		    !(kp[i].kp_flags & KPF_CONTROLT) || kp[i].kp_pid == 1 ||
-		    kp[i].kp_stat == SZOMB ||
-		    strcmp(kp[i].kp_comm, "getty") == 0)
+		if (!kinfo_is_login(&kp[i]))
 			continue;
 		if ((s = reallocarray(s, ns + 1, sizeof(*s))) == NULL)
 			err(1, NULL);
@@ -95,58 +66,6 @@ getsessions(struct kinfo_proc *kp, size_t n, size_t *nsp)
 	}
 	*nsp = ns;
 	return (s);
-}
-
-static void
-pr_header(time_t now, int nusers)
-{
-	struct timeval { int64_t sec, usec; } boottime;
-	struct loadavg la;
-	size_t len;
-	long uptime, days, hrs, mins, secs;
-	char buf[64];
-	int i;
-
-	if (strftime(buf, sizeof(buf), "%l:%M%p", localtime(&now)) != 0)
-		printf("%s ", buf);
-	len = sizeof(boottime);
-	if (sysctlbyname("kern.boottime", &boottime, &len, NULL, 0) == 0 &&
-	    boottime.sec > 0) {
-		uptime = (long)(now - boottime.sec);
-		if (uptime < 0)
-			uptime = 0;
-		if (uptime > 60)
-			uptime += 30;
-		days = uptime / 86400;
-		uptime %= 86400;
-		hrs = uptime / 3600;
-		uptime %= 3600;
-		mins = uptime / 60;
-		secs = uptime % 60;
-		printf(" up");
-		if (days > 0)
-			printf(" %ld day%s,", days, days > 1 ? "s" : "");
-		if (hrs > 0 && mins > 0)
-			printf(" %2ld:%02ld,", hrs, mins);
-		else if (hrs > 0)
-			printf(" %ld hr%s,", hrs, hrs > 1 ? "s" : "");
-		else if (mins > 0)
-			printf(" %ld min%s,", mins, mins > 1 ? "s" : "");
-		else
-			printf(" %ld sec%s,", secs, secs > 1 ? "s" : "");
-	}
-	printf(" %d user%s", nusers, nusers == 1 ? "" : "s");
-	len = sizeof(la);
-	if (sysctlbyname("vm.loadavg", &la, &len, NULL, 0) == -1 ||
-	    la.fscale <= 0)
-		printf(", no load average information available\n");
-	else {
-		printf(", load averages:");
-		for (i = 0; i < 3; i++)
-			printf("%s %.2f", i > 0 ? "," : "",
-			    (double)la.ldavg[i] / la.fscale);
-		putchar('\n');
-	}
 }
 
 static char *
@@ -193,11 +112,11 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	kp = getprocs(&n);
+	kp = kinfo_getallproc(&n);
 	s = getsessions(kp, n, &ns);
 	(void)time(&now);
 	if (header) {
-		pr_header(now, (int)ns);
+		pr_uptime_header(now, (int)ns, 0);
 		printf("%-10s %-8s %-16s %s\n", "USER", "TTY", "FROM",
 		    "LOGIN@  IDLE WHAT");
 	}
