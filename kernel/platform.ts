@@ -25,6 +25,29 @@ export interface HostFs {
   readdir(path: string): string[];
   read(path: string, offset: number, into: Uint8Array): number;
   readlink(path: string): string;
+  /** Present when the host exported the tree read-write (mount -t hostfs -o rw). */
+  writer?: HostFsWriter;
+}
+
+/**
+ * Changes to a host tree exported read-write. Failures throw an object with a
+ * `code` naming the host errno ('ENOENT', 'EEXIST', 'ENOTEMPTY', ...).
+ */
+export interface HostFsWriter {
+  write(path: string, offset: number, data: Uint8Array): number;
+  /** A new empty regular file; fails with EEXIST if the name is taken. */
+  create(path: string, mode: number): void;
+  mkdir(path: string, mode: number): void;
+  symlink(target: string, path: string): void;
+  link(existing: string, path: string): void;
+  unlink(path: string): void;
+  rmdir(path: string): void;
+  rename(from: string, to: string): void;
+  truncate(path: string, size: number): void;
+  chmod(path: string, mode: number): void;
+  /** lchown: never follows a final symlink. */
+  chown(path: string, uid: number, gid: number): void;
+  utimes(path: string, atimeMs: number, mtimeMs: number): void;
 }
 
 export interface HostStat {
@@ -34,6 +57,13 @@ export interface HostStat {
   ino: number;
   mtimeMs: number;
   nlink: number;
+  /* Read-write exports show the host's owners and times; read-only ones show root's. */
+  uid?: number;
+  gid?: number;
+  atimeMs?: number;
+  ctimeMs?: number;
+  /** 512-byte blocks allocated (sparse files), when the host knows. */
+  blocks?: number;
 }
 
 /**
@@ -61,8 +91,11 @@ export interface Platform {
   schedule(fn: () => void, ms: number): () => void;
   /** The kernel halted or rebooted: status is pid 1's exit status (or 32 for reboot). */
   halt(status: number): void;
-  /** Optional read-only host tree for `vfs.root.mountfrom=hostfs:/dir` (Node). */
-  hostfs?(root: string): HostFs | null;
+  /**
+   * Optional host tree for `vfs.root.mountfrom=hostfs:/dir` and mount -t hostfs
+   * (Node). Read-write only where the host operator exported it (null otherwise).
+   */
+  hostfs?(root: string, writable?: boolean): HostFs | null;
   /** Number of host CPUs (for -l checks). */
   hostCpus(): number;
   /**

@@ -19,6 +19,8 @@ export async function buildNode() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // npm packages (ws) load from node_modules at run time: CommonJS inside an ESM bundle cannot require Node's built-ins.
+    packages: 'external',
     sourcemap: false,
     logLevel: 'warning',
   });

@@ -5,7 +5,7 @@
  */
 import type { PageAllocator } from '../vm/vm_page.ts';
 import type { Platform } from '../platform.ts';
-import { ENXIO, SysError } from '../kern/errno.ts';
+import { ENXIO, EROFS, SysError } from '../kern/errno.ts';
 import { DevfsMount } from '../fs/devfs/devfs_vfsops.ts';
 import { HostfsMount } from '../fs/hostfs/hostfs_vfsops.ts';
 import { TmpfsMount } from '../fs/tmpfs/tmpfs_vfsops.ts';
@@ -20,6 +20,9 @@ import type { Mount } from './vfs_mount.ts';
 export type FsFactory = (source: string, data: string, flags?: number) => Mount;
 
 const fstypes = new Map<string, FsFactory>();
+
+/* mount(2)'s MS_RDONLY (vfs_mountsys.ts has the rest; importing it here would be circular). */
+const MS_RDONLY = 1;
 
 export function vfsRegister(names: string[], f: FsFactory): void {
   for (const n of names) fstypes.set(n, f);
@@ -64,9 +67,14 @@ export function vfsRegisterBase(pages: PageAllocator, platform: Platform): void 
   });
   vfsRegister(['devfs', 'devtmpfs'], () => new DevfsMount());
   vfsRegister(['procfs', 'proc'], () => new ProcfsMount());
-  vfsRegister(['hostfs'], (src) => {
-    const host = platform.hostfs?.(src) ?? null;
-    if (!host) throw new SysError(ENXIO);
-    return new HostfsMount(host, src, pages);
+  vfsRegister(['hostfs'], (src, _data, flags = 0) => {
+    const rdonly = (flags & MS_RDONLY) !== 0;
+    const host = platform.hostfs?.(src, !rdonly) ?? null;
+    if (!host) {
+      /* A host tree the operator did not export read-write still mounts with -o ro. */
+      if (!rdonly && platform.hostfs?.(src, false)) throw new SysError(EROFS);
+      throw new SysError(ENXIO);
+    }
+    return new HostfsMount(host, src, pages, rdonly ? undefined : []);
   });
 }

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { BlockStore, Platform, HostFs } from '../../kernel/platform.ts';
-import { NodeHostFs } from './hostfs.ts';
+import { hostfsExportedRw, NodeHostFs } from './hostfs.ts';
 
 export interface NodeHostOptions {
   quiet: boolean;
@@ -44,13 +44,14 @@ export function makeNodePlatform(opts: NodeHostOptions): Platform {
       return () => clearTimeout(t);
     },
     halt: (status: number) => opts.onHalt(status),
-    hostfs(root: string): HostFs | null {
+    hostfs(root: string, writable = false): HostFs | null {
       try {
         if (!fs.statSync(root).isDirectory()) return null;
       } catch {
         return null;
       }
-      return new NodeHostFs(root);
+      if (writable && !hostfsExportedRw(root)) return null;
+      return new NodeHostFs(root, writable);
     },
     hostCpus: () => os.cpus().length,
     blockStores: opts.blockStores ?? [],

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, ensureWorld, expectRun, progPath, run, scratch } from './harness.ts';
+import { cleanup, ensureWorld, expectRun, guestPath, progPath, run, scratch } from './harness.ts';
 
 const C = { concurrency: 4 };
 let dir = '';
@@ -491,7 +491,9 @@ describe('kill, sleep, sync, hostname', C, () => {
     await expectRun('kill', ['-l', '143'], { stdout: 'TERM\n' });
   });
   test('kill sends signals and reports errors', async () => {
-    await expectRun('kill', ['-0', String(process.pid)], {});
+    /* A process of the world's own (the test's host pid is not visible inside the vkernel). */
+    await expectRun('sh', ['-c', `sleep 5 & ${guestPath('kill')} -0 $! && ${guestPath('kill')} $! && wait $!; echo $?`],
+      { stdout: '143\n' }, { exec: true });
     await expectRun('kill', ['-s', 'BOGUS', '1'], { stderr: /kill: unknown signal BOGUS; valid signals:\nHUP INT/, status: 2 });
     await expectRun('kill', ['abc'], { stderr: 'kill: illegal process id: abc\n', status: 1 });
     await expectRun('kill', ['-0', '999999'], { stderr: 'kill: 999999: No such process\n', status: 1 });

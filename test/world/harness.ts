@@ -1,27 +1,36 @@
 /*
  * Running the world's programs for the tests: build it (incrementally, once
- * per test process), then run each program under qemu-riscv64 -L <root>,
- * the oracle until the coordinator switches these tests to our kernel.
+ * per test process), then run each program inside our kernel: bin/vkernel
+ * boots a copy of the staging tree over hostfs with test/world/c/vkrun.c as
+ * pid 1, which mounts the scratch tree read-write at the path the host uses,
+ * runs the program with the test's argv, environment, cwd and stdin, and
+ * exits with its status.
  *
- * Programs that execve other riscv64 programs (env, xargs, nice, nohup)
- * run inside a private user+mount namespace with its own binfmt_misc that
- * hands riscv64 ELF files to qemu-riscv64 -L <root>, as the corpus does.
- * The host kernel resolves execve paths itself, so PATH points at the
- * staging tree's absolute directories (see `worldPath`).
+ *   WORLD_ORACLE=qemu  run under qemu-riscv64 -L <root> on the host's Linux
+ *                      kernel instead (the oracle: both must pass)
+ *   WORLD_ROOT=dir     use an already built tree instead of building
  *
- *   WORLD_ROOT=dir   use an already built tree instead of building
+ * Under qemu, programs that execve other riscv64 programs (env, xargs, nice,
+ * nohup) run inside a private user+mount namespace with its own binfmt_misc
+ * that hands riscv64 ELF files to qemu-riscv64 -L <root>, as the corpus does.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { constants } from 'node:os';
+import { constants, cpus } from 'node:os';
 import { buildWorld, REPO, type BuildResult } from '../../tools/buildworld.ts';
 
 export const OUT = join(REPO, 'build', 'world');
 export const ROOT = process.env.WORLD_ROOT ?? join(OUT, 'root');
-/** A PATH for the guest that the host kernel can resolve: the tree's own directories. */
-export const worldPath = `${ROOT}/bin:${ROOT}/usr/bin:${ROOT}/sbin:${ROOT}/usr/sbin`;
+/** Programs run inside our kernel (default) or under qemu-riscv64 (the oracle). */
+export const IN_KERNEL = process.env.WORLD_ORACLE !== 'qemu';
+/** The world's root as the programs see it: '' in our kernel (it is /), the staging tree under qemu. */
+export const GROOT = IN_KERNEL ? '' : ROOT;
+/** A PATH for the guest: the tree's own directories as the program sees them. */
+export const worldPath = `${GROOT}/bin:${GROOT}/usr/bin:${GROOT}/sbin:${GROOT}/usr/sbin`;
 
 let built: Promise<BuildResult> | undefined;
 
@@ -93,7 +102,12 @@ function binfmtPrefix(): string[] {
     `:world-riscv64:M:0:${ELF_MAGIC}:${ELF_MASK}:${WRAPPER}:P`];
 }
 
-/** Where a program lives in the tree: "ls" -> <root>/bin/ls, "usr/bin/wc" as given. */
+/** Where a program lives as the program itself sees it (its path in the guest). */
+export function guestPath(prog: string): string {
+  return GROOT + progPath(prog).slice(ROOT.length);
+}
+
+/** Where a program lives in the tree on the host: "ls" -> <root>/bin/ls, "usr/bin/wc" as given. */
 export function progPath(prog: string): string {
   if (prog.includes('/')) return join(ROOT, prog);
   for (const d of ['bin', 'usr/bin', 'sbin', 'usr/sbin', 'usr/libexec']) {
@@ -105,6 +119,10 @@ export function progPath(prog: string): string {
 
 /** Run a program of the world with arguments; resolves with its output and status. */
 export function run(prog: string, args: string[] = [], opts: RunOptions = {}): Promise<BinResult> {
+  return IN_KERNEL ? runInKernel(prog, args, opts) : runQemu(prog, args, opts);
+}
+
+function runQemu(prog: string, args: string[], opts: RunOptions): Promise<BinResult> {
   const bin = progPath(prog);
   const argv0 = prog.slice(prog.lastIndexOf('/') + 1);
   const qemu = [QEMU, '-L', ROOT, '-0', argv0, bin, ...args];
@@ -137,11 +155,124 @@ export function run(prog: string, args: string[] = [], opts: RunOptions = {}): P
   });
 }
 
+/** Scratch directories live here; the guest sees this tree at the same path. */
+const SCRATCH = join(OUT, 'tmp');
+
 /** A fresh scratch directory (host path, which the guest sees as is). */
 export function scratch(name: string): string {
-  const base = join(OUT, 'tmp');
+  mkdirSync(SCRATCH, { recursive: true });
+  return mkdtempSync(join(SCRATCH, `${name}-`));
+}
+
+/* ---- inside our kernel ---- */
+
+const VKERNEL = join(REPO, 'bin', 'vkernel');
+const VKRUN_SRC = join(REPO, 'test', 'world', 'c', 'vkrun.c');
+
+interface KernelRoot {
+  /** A hard-linked copy of the staging tree with the mount point and job directory added. */
+  dir: string;
+  vkrun: string;
+}
+let kernelRoot: KernelRoot | undefined;
+let jobSeq = 0;
+
+/** This process's root for the guest, made once: the world, vkrun, /.jobs and the scratch mount point. */
+function guestRoot(): KernelRoot {
+  if (kernelRoot) return kernelRoot;
+  const base = join(OUT, 'vkrun');
   mkdirSync(base, { recursive: true });
-  return mkdtempSync(join(base, `${name}-`));
+  const vkrun = join(base, `vkrun.${process.pid}`);
+  const cc = spawnSync('riscv64-linux-gnu-gcc', ['-static', '-O2', '-Wall', '-o', vkrun, VKRUN_SRC], { encoding: 'utf8' });
+  assert.equal(cc.status, 0, `building vkrun: ${cc.stderr}`);
+  const dir = join(base, `root.${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  /* Hard links: fast, no space, and later world rebuilds replace files by rename, never in place. */
+  const cp = spawnSync('cp', ['-al', ROOT, dir], { encoding: 'utf8' });
+  assert.equal(cp.status, 0, `copying the world: ${cp.stderr}`);
+  mkdirSync(join(dir, '.jobs'));
+  mkdirSync(join(dir, SCRATCH), { recursive: true });
+  mkdirSync(SCRATCH, { recursive: true });
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  kernelRoot = { dir, vkrun };
+  return kernelRoot;
+}
+
+/** The guest's view of a PATH made for the host tree: the staging tree's prefix dropped. */
+function guestEnvPath(p: string): string {
+  return p.split(':').map((d) => (d.startsWith(`${ROOT}/`) ? d.slice(ROOT.length) : d)).join(':');
+}
+
+/* A test's timeout is the program's: booting the vkernel around it comes on top. */
+const BOOT_ALLOWANCE_MS = 3000;
+
+/*
+ * Each run boots a vkernel (a Node process and a CPU engine): run a couple at
+ * a time so a suite's concurrency does not turn into dozens of kernels
+ * fighting for the host's CPUs and timing out.
+ */
+const KERNEL_SLOTS = Math.max(2, Math.min(4, Math.floor(cpus().length / 2)));
+let slotsBusy = 0;
+const slotWaiters: Array<() => void> = [];
+
+async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (slotsBusy >= KERNEL_SLOTS) await new Promise<void>((r) => slotWaiters.push(r));
+  else slotsBusy++;
+  try {
+    return await fn();
+  } finally {
+    const next = slotWaiters.shift();
+    if (next) next();
+    else slotsBusy--;
+  }
+}
+
+function runInKernel(prog: string, args: string[], opts: RunOptions): Promise<BinResult> {
+  return withSlot(() => bootAndRun(prog, args, opts));
+}
+
+function bootAndRun(prog: string, args: string[], opts: RunOptions): Promise<BinResult> {
+  const root = guestRoot();
+  const n = `${process.pid}.${++jobSeq}`;
+  const jobs = join(SCRATCH, '.jobs');
+  mkdirSync(jobs, { recursive: true });
+  const io = join(jobs, n);
+  const files = { in: `${io}.in`, out: `${io}.out`, err: `${io}.err` };
+  writeFileSync(files.in, opts.stdin ?? '');
+  const argv0 = prog.slice(prog.lastIndexOf('/') + 1);
+  const env: Record<string, string> = { PATH: worldPath, HOME: '/', LC_ALL: 'C', TZ: 'UTC', ...opts.env };
+  if (env.PATH !== undefined) env.PATH = guestEnvPath(env.PATH);
+  const envList = Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
+  const fields = [SCRATCH, opts.cwd ?? '/', files.in, files.out, files.err, guestPath(prog),
+    String(args.length + 1), argv0, ...args, String(envList.length), ...envList];
+  const init = join(root.dir, '.jobs', n);
+  writeFileSync(`${init}.job`, fields.map((f) => `${f}\0`).join(''));
+  linkSync(root.vkrun, init);
+  const memimg = join(jobs, `${n}.mem`);
+  const vkargs = ['-m', '128m', '-i', memimg, '-e', `vfs.root.mountfrom=hostfs:${root.dir}`, '-e', `init_path=/.jobs/${n}`];
+  return new Promise((resolve) => {
+    const child = spawn(VKERNEL, vkargs, {
+      cwd: jobs, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+      env: { ...process.env, VKERNEL_QUIET: '1', VKERNEL_HOSTFS_RW: SCRATCH },
+    });
+    const con: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => con.push(b));
+    child.stderr.on('data', (b: Buffer) => con.push(b));
+    const timer = setTimeout(() => {
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+    }, opts.timeoutMs !== undefined ? opts.timeoutMs + BOOT_ALLOWANCE_MS : 30_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const read = (f: string) => (existsSync(f) ? readFileSync(f) : Buffer.alloc(0));
+      const o = read(files.out);
+      const e = read(files.err).toString('utf8');
+      /* What the kernel itself said (a panic, vkrun's own failure) goes with stderr. */
+      const console = Buffer.concat(con).toString('utf8');
+      const status = signal ? 128 + (constants.signals as Record<string, number>)[signal] : (code ?? -1);
+      for (const f of [files.in, files.out, files.err, memimg, init, `${init}.job`]) rmSync(f, { force: true });
+      resolve({ out: o, stdout: o.toString('utf8'), stderr: e + console, status });
+    });
+  });
 }
 
 export function cleanup(dir: string): void {

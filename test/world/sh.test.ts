@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, ensureWorld, progPath, ROOT, run, scratch, type RunOptions } from './harness.ts';
+import { cleanup, ensureWorld, GROOT, progPath, ROOT, run, scratch, type RunOptions } from './harness.ts';
 
 const C = { concurrency: 4 };
 let dir = '';
@@ -311,7 +311,7 @@ describe('sh', { concurrency: true }, () => {
       await expectSh('./script a b; echo $?', { stdout: 'script a 2\n4\n' });
     });
     test('a #! script runs with its interpreter', async () => {
-      file('hashbang', `#!${ROOT}/bin/sh\necho "from $0"\n`, 0o755);
+      file('hashbang', `#!${GROOT}/bin/sh\necho "from $0"\n`, 0o755);
       await expectSh('./hashbang', { stdout: 'from ./hashbang\n' });
     });
     test('syntax errors exit 2 with the line number', async () => {

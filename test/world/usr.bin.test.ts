@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, ensureWorld, expectRun, progPath, run, scratch, worldPath } from './harness.ts';
+import { cleanup, ensureWorld, expectRun, guestPath, progPath, run, scratch, worldPath } from './harness.ts';
 
 const C = { concurrency: 4 };
 let dir = '';
@@ -342,7 +342,7 @@ describe('env, which, nice, nohup, xargs', C, () => {
     await expectRun('env', ['nosuchprogram'], { stderr: 'env: nosuchprogram: No such file or directory\n', status: 127 }, { exec: true });
   });
   test('which finds programs in PATH', async () => {
-    const ls = progPath('ls');
+    const ls = guestPath('ls');
     await expectRun('which', ['ls'], { stdout: `${ls}\n` });
     await expectRun('which', ['ls', 'nosuch'], { stdout: `${ls}\n`, status: 1 });
     await expectRun('which', ['-s', 'ls'], { stdout: '' });

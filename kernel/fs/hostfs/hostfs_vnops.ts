@@ -1,15 +1,19 @@
 /*
  * hostfs vnodes: one per host path, made on lookup and cached by the mount
  * so a path always maps to the same vnode (mount points depend on that).
- * Read-only: every change fails with EROFS. Files are presented as owned by
- * root with the host's permission bits.
+ * On a read-only mount every change fails with EROFS and files are presented
+ * as owned by root with the host's permission bits. A read-write mount passes
+ * changes straight to the host (synchronously: fsync has nothing left to do)
+ * and shows the host's owners and times. I/O goes by path, so a file
+ * unlinked on the host while open here cannot be read any more.
  */
-import { ENOENT, EROFS, SysError } from '../../kern/errno.ts';
+import { EEXIST, ENOENT, EPERM, EROFS, SysError } from '../../kern/errno.ts';
 import type { HostStat } from '../../platform.ts';
+import type { Cred } from '../../vfs/vfs_cred.ts';
 import { PAGE_SIZE } from '../../vm/physmem.ts';
 import { bstrToUnicode, unicodeToBstr } from '../../vfs/bstr.ts';
-import { timespecFromMs } from '../../vfs/vfs_time.ts';
-import { VDIR, VLNK, VREG, Vnode, type DirEntry, type Vattr } from '../../vfs/vnode.ts';
+import { nanotime, timespecFromMs } from '../../vfs/vfs_time.ts';
+import { VDIR, VLNK, VREG, Vnode, type DirEntry, type Vattr, type VattrChange } from '../../vfs/vnode.ts';
 import type { HostfsMount } from './hostfs_vfsops.ts';
 
 export function hostType(st: HostStat): number {
@@ -27,7 +31,10 @@ export class HostVnode extends Vnode {
   private readonly cache = new Map<number, number>();
   private names: string[] | null = null;
 
-  constructor(mp: HostfsMount, readonly path: string, private st: HostStat) {
+  /** MAP_SHARED pages written by the guest, written back at fsync and when the file goes idle. */
+  private readonly dirty = new Set<number>();
+
+  constructor(mp: HostfsMount, public path: string, private st: HostStat) {
     super(mp, hostType(st));
   }
 
@@ -41,14 +48,176 @@ export class HostVnode extends Vnode {
     return i < 0 ? '' : this.path.slice(0, i);
   }
 
+  private get rw(): boolean {
+    return !this.mount.readonly;
+  }
+
+  /** Re-read the host's attributes (a read-write mount changes them under us). */
+  private restat(): void {
+    const st = this.mount.host.stat(this.path);
+    if (st) this.st = st;
+  }
+
   getattr(): Vattr {
+    if (this.rw) this.restat();
     const st = this.st;
     const t = timespecFromMs(st.mtimeMs);
+    const rw = this.rw;
     return {
-      type: this.type, mode: st.mode & 0o7777, nlink: st.nlink, uid: 0, gid: 0, size: st.size,
-      blocks: Math.ceil(st.size / 512), blksize: 4096, ino: st.ino, fsid: this.mount.fsid, rdev: 0,
-      atime: t, mtime: t, ctime: t, btime: t,
+      type: this.type, mode: st.mode & 0o7777, nlink: st.nlink, uid: rw ? st.uid ?? 0 : 0,
+      gid: rw ? st.gid ?? 0 : 0, size: st.size,
+      blocks: rw && st.blocks !== undefined ? st.blocks : Math.ceil(st.size / 512), blksize: 4096,
+      ino: st.ino, fsid: this.mount.fsid, rdev: 0,
+      atime: rw && st.atimeMs !== undefined ? timespecFromMs(st.atimeMs) : t, mtime: t,
+      ctime: rw && st.ctimeMs !== undefined ? timespecFromMs(st.ctimeMs) : t, btime: t,
     };
+  }
+
+  override size(): number {
+    if (this.rw) this.restat();
+    return this.st.size;
+  }
+
+  /* ---- changes (read-write mounts) ---- */
+
+  private made(name: string): HostVnode {
+    const vp = this.mount.vnodeAt(this.child(name));
+    if (!vp) throw new SysError(ENOENT);
+    this.names = null;
+    return vp;
+  }
+
+  private checkNew(name: string): string {
+    if (this.path === '' && this.mount.synthetic(name)) throw new SysError(EEXIST);
+    return this.child(name);
+  }
+
+  override create(name: string, mode: number, _cred: Cred): Vnode {
+    this.mount.writer.create(this.checkNew(name), mode & 0o7777);
+    return this.made(name);
+  }
+
+  override mkdir(name: string, mode: number, _cred: Cred): Vnode {
+    this.mount.writer.mkdir(this.checkNew(name), mode & 0o7777);
+    return this.made(name);
+  }
+
+  override mknod(): Vnode {
+    /* The host would need privileges for devices; FIFOs and sockets live in tmpfs. */
+    throw new SysError(this.rw ? EPERM : EROFS);
+  }
+
+  override symlink(name: string, target: string, _cred: Cred): Vnode {
+    this.mount.writer.symlink(bstrToUnicode(target), this.checkNew(name));
+    return this.made(name);
+  }
+
+  override link(name: string, vp: Vnode): void {
+    this.mount.writer.link((vp as HostVnode).path, this.checkNew(name));
+    this.made(name);
+  }
+
+  override remove(name: string): void {
+    const p = this.child(name);
+    this.mount.writer.unlink(p);
+    this.mount.forget(p);
+    this.names = null;
+  }
+
+  override rmdir(name: string): void {
+    const p = this.child(name);
+    this.mount.writer.rmdir(p);
+    this.mount.forget(p);
+    this.names = null;
+  }
+
+  override rename(fromName: string, tdvp: Vnode, toName: string): void {
+    const to = tdvp as HostVnode;
+    const from = this.child(fromName);
+    const dest = to.child(toName);
+    this.mount.writer.rename(from, dest);
+    this.mount.moved(from, dest);
+    this.names = null;
+    to.names = null;
+  }
+
+  override setattr(ch: VattrChange): void {
+    const w = this.mount.writer;
+    if (ch.mode !== undefined) w.chmod(this.path, ch.mode & 0o7777);
+    if (ch.uid !== undefined || ch.gid !== undefined) {
+      this.restat();
+      w.chown(this.path, ch.uid ?? this.st.uid ?? 0, ch.gid ?? this.st.gid ?? 0);
+    }
+    if (ch.size !== undefined) {
+      w.truncate(this.path, ch.size);
+      this.dropPagesFrom(ch.size);
+    }
+    if (ch.atime !== undefined || ch.mtime !== undefined) {
+      this.restat();
+      const ms = (t: { sec: number; nsec: number }) => t.sec * 1000 + t.nsec / 1e6;
+      const now = nanotime();
+      w.utimes(this.path, ms(ch.atime ?? (this.st.atimeMs !== undefined ? timespecFromMs(this.st.atimeMs) : now)),
+        ms(ch.mtime ?? timespecFromMs(this.st.mtimeMs)));
+    }
+    this.restat();
+  }
+
+  override write(off: number, data: Uint8Array): number {
+    const n = this.mount.writer.write(this.path, off, data);
+    this.updateCachedPages(off, data.subarray(0, n));
+    this.restat();
+    return n;
+  }
+
+  override fsync(): void {
+    this.writeBackDirty();
+  }
+
+  override dirtyPage(pgoff: number): void {
+    if (this.rw) this.dirty.add(pgoff);
+  }
+
+  /** Keep cached (possibly mapped) pages in step with a write(2). */
+  private updateCachedPages(off: number, data: Uint8Array): void {
+    const mem = this.mount.pages.mem;
+    for (let pg = Math.floor(off / PAGE_SIZE); pg * PAGE_SIZE < off + data.length; pg++) {
+      const ppn = this.cache.get(pg);
+      if (ppn === undefined) continue;
+      const from = Math.max(off, pg * PAGE_SIZE);
+      const to = Math.min(off + data.length, (pg + 1) * PAGE_SIZE);
+      mem.noteWrite(ppn);
+      mem.u8.set(data.subarray(from - off, to - off), ppn * PAGE_SIZE + (from - pg * PAGE_SIZE));
+    }
+  }
+
+  /** Truncation: cached pages past the new end go, the partial last one is zeroed beyond it. */
+  private dropPagesFrom(size: number): void {
+    const mem = this.mount.pages.mem;
+    for (const [pg, ppn] of [...this.cache]) {
+      const start = pg * PAGE_SIZE;
+      if (start >= size) {
+        this.cache.delete(pg);
+        this.dirty.delete(pg);
+        this.mount.pages.unref(ppn);
+      } else if (start + PAGE_SIZE > size) {
+        mem.noteWrite(ppn);
+        mem.u8.fill(0, ppn * PAGE_SIZE + (size - start), (ppn + 1) * PAGE_SIZE);
+      }
+    }
+  }
+
+  private writeBackDirty(): void {
+    if (this.dirty.size === 0) return;
+    const mem = this.mount.pages.mem;
+    this.restat();
+    for (const pg of [...this.dirty].sort((a, b) => a - b)) {
+      const ppn = this.cache.get(pg);
+      const start = pg * PAGE_SIZE;
+      if (ppn === undefined || start >= this.st.size) continue;
+      const len = Math.min(PAGE_SIZE, this.st.size - start);
+      this.mount.writer.write(this.path, start, mem.u8.slice(ppn * PAGE_SIZE, ppn * PAGE_SIZE + len));
+    }
+    this.dirty.clear();
   }
 
   override lookup(name: string): Vnode {
@@ -100,6 +269,7 @@ export class HostVnode extends Vnode {
   }
 
   override read(off: number, len: number): Uint8Array {
+    if (this.rw) this.restat();
     const n = Math.max(0, Math.min(len, this.st.size - off));
     const buf = new Uint8Array(n);
     let got = 0;
@@ -111,13 +281,10 @@ export class HostVnode extends Vnode {
     return got === n ? buf : buf.subarray(0, got);
   }
 
-  override write(): number {
-    throw new SysError(EROFS);
-  }
-
   override getPage(pgoff: number): number {
     let ppn = this.cache.get(pgoff);
     if (ppn !== undefined) return ppn;
+    if (this.rw) this.restat();
     const pa = this.mount.pages;
     ppn = pa.alloc();
     const off = pgoff * PAGE_SIZE;
@@ -132,6 +299,12 @@ export class HostVnode extends Vnode {
 
   /** Nobody holds the file: give its cached pages back (mappings hold their own references). */
   override inactive(): void {
+    try {
+      this.writeBackDirty();
+    } catch {
+      /* the host file vanished: nothing left to write back to */
+    }
+    this.dirty.clear();
     for (const ppn of this.cache.values()) this.mount.pages.unref(ppn);
     this.cache.clear();
   }
