@@ -3,11 +3,12 @@
  * image listed with its size, rename, delete; a copy-on-write overlay over a
  * served base image keeps its changed chunks across a reload and "Reset"
  * drops them; a writable image (and a pidfile) held by one tab is refused
- * to a second with the vkernel's message.
+ * to a second with the vkernel's message; "Import folder"/"Import files"
+ * make UFS disks holding the files.
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ViteDevServer } from 'vite';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -16,6 +17,7 @@ import { buildImage } from '../tools/makefs.ts';
 import { MemBlockDev } from '../kernel/fs/ufs/ufs_blockdev.ts';
 import { dsOpen } from '../kernel/dev/disk/diskslice.ts';
 import { UfsVolume } from '../kernel/fs/ufs/ufs_volume.ts';
+import { fsck } from '../kernel/fs/ufs/ufs_fsck.ts';
 import { cpSync, readFileSync } from 'node:fs';
 
 let server: ViteDevServer;
@@ -183,5 +185,47 @@ test('New disk makes a UFS1 image (MBR + disklabel) that downloads intact', asyn
   assert.ok(part, 'slice 1 partition a');
   const vol = UfsVolume.mount(part);
   assert.deepEqual(vol.readdir(vol.root).map((e) => e.name).sort(), ['.', '..']);
+  await ctx.close();
+});
+
+test('Import folder and Import files make UFS disks holding the files (checked after download)', async () => {
+  const ctx = await browser.newContext({ acceptDownloads: true });
+  const page = await ctx.newPage();
+  await page.goto(url);
+  const src = join(ROOT, 'build', 'e2e', 'import', 'lesson');
+  rmSync(join(ROOT, 'build', 'e2e', 'import'), { recursive: true, force: true });
+  mkdirSync(join(src, 'sub', 'deep'), { recursive: true });
+  const big = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7919) & 0xff);
+  writeFileSync(join(src, 'a.txt'), 'hello from the host\n');
+  writeFileSync(join(src, 'sub', 'deep', 'b.bin'), big);
+  writeFileSync(join(src, 'empty'), '');
+  await page.getByTestId('import-folder').setInputFiles(src);
+  await row(page, 'lesson.img').waitFor();
+  assert.match(await page.getByTestId('library-message').innerText(), /Imported 3 files into lesson\.img/);
+
+  const fetchImage = async (name: string): Promise<UfsVolume> => {
+    const download = page.waitForEvent('download');
+    await row(page, name).getByRole('button', { name: 'Download' }).click();
+    const part = dsOpen(new MemBlockDev(new Uint8Array(readFileSync(await (await download).path()))), 's1a');
+    assert.ok(part, `${name}: slice 1 partition a`);
+    const r = fsck(part);
+    assert.ok(r.ok && r.clean, `${name} checks clean: ${r.errors.join('; ')}`);
+    return UfsVolume.mount(part, { readonly: true });
+  };
+  const vol = await fetchImage('lesson.img');
+  const at = (p: string) => p.split('/').reduce((ino, c) => vol.lookup(ino, c), vol.root);
+  assert.deepEqual(vol.readdir(vol.root).map((e) => e.name).sort(), ['.', '..', 'a.txt', 'empty', 'sub']);
+  assert.equal(new TextDecoder().decode(vol.read(at('a.txt'), 0, 100)), 'hello from the host\n');
+  assert.deepEqual(vol.read(at('sub/deep/b.bin'), 0, 400_000), big);
+  assert.equal(vol.getattr(at('empty')).size, 0);
+  assert.equal(vol.getattr(at('a.txt')).mode & 0o7777, 0o644);
+
+  await page.getByTestId('import-files').setInputFiles([
+    { name: 'one.txt', mimeType: 'text/plain', buffer: Buffer.from('one\n') },
+    { name: 'two.txt', mimeType: 'text/plain', buffer: Buffer.from('two\n') },
+  ]);
+  await row(page, 'files.img').waitFor();
+  const vol2 = await fetchImage('files.img');
+  assert.equal(new TextDecoder().decode(vol2.read(vol2.lookup(vol2.root, 'two.txt'), 0, 10)), 'two\n');
   await ctx.close();
 });

@@ -2,12 +2,14 @@
  * The image library's page-side work: streamed upload (Blob.slice, one
  * chunk in memory at a time, a few chunks per IndexedDB transaction),
  * streamed download (a Blob assembled from the stored chunks, so the page
- * never holds the image as one buffer), and "New disk", formatted with the
- * project's mkfs: UFS1 inside an MBR slice and a disklabel64 (vkd0s1a).
+ * never holds the image as one buffer), "New disk", formatted with the
+ * project's mkfs: UFS1 inside an MBR slice and a disklabel64 (vkd0s1a), and
+ * "Import files": such a disk holding files from the user's computer.
  * tools/makefs.ts itself reads host directories through node:fs, so the
  * page uses the platform-free pieces it is built from.
  */
 import { mkfs } from '../kernel/fs/ufs/ufs_mkfs.ts';
+import { UfsVolume } from '../kernel/fs/ufs/ufs_volume.ts';
 import { SubBlockDev, type BlockDev } from '../kernel/fs/ufs/ufs_blockdev.ts';
 import { disklabel64Build, DOSPTYP_DFLYBSD, mbrBuild, SECTOR } from '../kernel/dev/disk/diskslice.ts';
 import {
@@ -126,17 +128,115 @@ export async function newDisk(name: string, size: number, format: boolean): Prom
   const meta = await createImage(await freeName(name), bytes, 'disk' satisfies ImageKind);
   if (!format) return meta;
   try {
-    const dev = new SparseDev(bytes);
-    const lead = MIB;  /* the slice starts at 1 MiB, as makefs --mbr-disklabel lays it out */
-    dev.write(0, mbrBuild(lead / SECTOR, (bytes - lead) / SECTOR, DOSPTYP_DFLYBSD));
-    const l = disklabel64Build(bytes - lead);
-    dev.write(lead, l.label);
-    mkfs(new SubBlockDev(dev, lead + l.partOffset, l.partSize), { ufs2: false, time: Math.floor(Date.now() / 1000) });
-    const all = [...dev.chunks];
-    for (let i = 0; i < all.length; i += CHUNKS_PER_TX) await putChunks(meta.id, all.slice(i, i + CHUNKS_PER_TX));
+    await storeChunks(meta.id, formattedDisk(bytes).dev);
     return meta;
   } catch (e) {
     await deleteImage(meta.id);
     throw e;
   }
+}
+
+/** MBR + disklabel64 + UFS1 in partition a (vkd0s1a) on a sparse in-memory disk. */
+function formattedDisk(bytes: number): { dev: SparseDev; part: BlockDev } {
+  const dev = new SparseDev(bytes);
+  const lead = MIB;  /* the slice starts at 1 MiB, as makefs --mbr-disklabel lays it out */
+  dev.write(0, mbrBuild(lead / SECTOR, (bytes - lead) / SECTOR, DOSPTYP_DFLYBSD));
+  const l = disklabel64Build(bytes - lead);
+  dev.write(lead, l.label);
+  const part = new SubBlockDev(dev, lead + l.partOffset, l.partSize);
+  mkfs(part, { ufs2: false, time: Math.floor(Date.now() / 1000) });
+  return { dev, part };
+}
+
+async function storeChunks(id: string, dev: SparseDev): Promise<void> {
+  const all = [...dev.chunks];
+  for (let i = 0; i < all.length; i += CHUNKS_PER_TX) await putChunks(id, all.slice(i, i + CHUNKS_PER_TX));
+}
+
+/** A file to import and where it goes in the new disk ("dir/sub/name", '/'-separated). */
+export interface ImportEntry {
+  path: string;
+  file: Blob & { lastModified?: number };
+}
+
+/* The image is built in memory before it is stored: keep imports to what a tab can hold. */
+export const MAX_IMPORT = 1024 * MIB;
+const IMPORT_CHUNK = MIB;
+
+/** The disk size for files: their blocks, a quarter more for metadata and growth, 8 MiB spare. */
+export function importDiskSize(entries: ImportEntry[]): number {
+  const BLOCK = 16384;
+  let data = 0;
+  for (const e of entries) data += Math.ceil(e.file.size / BLOCK) * BLOCK + 4096;
+  return Math.max(MIN_DISK, Math.ceil((data * 1.25 + 8 * MIB) / MIB) * MIB);
+}
+
+/** The path's components, or null for one that cannot be a UFS name ('', '.', '..', too long). */
+function importComponents(path: string): string[] | null {
+  const parts = path.split('/').filter((c) => c !== '');
+  const enc = new TextEncoder();
+  if (parts.length === 0) return null;
+  for (const c of parts) if (c === '.' || c === '..' || enc.encode(c).length > 255 || c.includes('\0')) return null;
+  return parts;
+}
+
+/**
+ * "Import files": a new UFS1 disk (MBR + disklabel, vkd0s1a) holding the
+ * given files in their directories, with their modification times; each file
+ * is read a slice at a time. Cancelling (signal) stores nothing.
+ */
+export async function importFiles(name: string, entries: ImportEntry[], onProgress: (p: Progress) => void,
+  signal: AbortSignal): Promise<ImageMeta> {
+  const size = importDiskSize(entries);
+  if (size > MAX_IMPORT) throw new Error(`Import too large: ${Math.round(size / MIB)} MiB (at most ${MAX_IMPORT / MIB} MiB)`);
+  const total = entries.reduce((n, e) => n + e.file.size, 0);
+  const t0 = performance.now();
+  const progress = (done: number) => onProgress({ done, total, bytesPerSec: done / Math.max(0.001, (performance.now() - t0) / 1000) });
+  const { dev, part } = formattedDisk(size);
+  const vol = UfsVolume.mount(part);
+  const dirs = new Map<string, number>([['', vol.root]]);
+  const dirOf = (parts: string[]): number => {
+    let key = '', ino = vol.root;
+    for (const c of parts) {
+      key = key ? `${key}/${c}` : c;
+      let d = dirs.get(key);
+      if (d === undefined) {
+        try {
+          d = vol.lookup(ino, c);
+        } catch {
+          d = vol.mkdir(ino, c, 0o755);
+        }
+        dirs.set(key, d);
+      }
+      ino = d;
+    }
+    return ino;
+  };
+  let done = 0;
+  for (const e of entries) {
+    const parts = importComponents(e.path);
+    if (!parts) throw new Error(`Cannot import ${JSON.stringify(e.path)}: not a valid file name`);
+    const ino = vol.create(dirOf(parts.slice(0, -1)), parts[parts.length - 1], 0o100644);
+    for (let off = 0; off < e.file.size; off += IMPORT_CHUNK) {
+      if (signal.aborted) throw new DOMException('Import cancelled', 'AbortError');
+      const bytes = new Uint8Array(await e.file.slice(off, Math.min(e.file.size, off + IMPORT_CHUNK)).arrayBuffer());
+      vol.write(ino, off, bytes);
+      progress((done += bytes.length));
+    }
+    if (e.file.lastModified !== undefined) {
+      const ms = e.file.lastModified;
+      vol.setattr(ino, { mtime: { sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1e6 } });
+    }
+  }
+  if (signal.aborted) throw new DOMException('Import cancelled', 'AbortError');
+  vol.unmount();
+  const meta = await createImage(await freeName(name), size, 'disk' satisfies ImageKind);
+  try {
+    await storeChunks(meta.id, dev);
+  } catch (err) {
+    await deleteImage(meta.id);
+    throw err;
+  }
+  progress(total);
+  return meta;
 }

@@ -1,12 +1,14 @@
 /*
  * The image library: what IndexedDB holds, with upload (picker or drop,
  * streamed with progress, speed and cancel), download, rename, delete,
- * "New disk", "Reset disk" for copy-on-write overlays, whether a kernel
- * holds each image, and the browser's storage quota.
+ * "New disk", "Import files" (files or a folder from the user's computer,
+ * picked or dropped, copied into a new UFS disk), "Reset disk" for
+ * copy-on-write overlays, whether a kernel holds each image, and the
+ * browser's storage quota.
  */
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import { deleteImage, heldImageIds, listImages, renameImage, resetOverlay, type ImageMeta } from '../../workers/idb_store.ts';
-import { downloadImage, newDisk, uploadFile, type Progress } from '../library.ts';
+import { downloadImage, importFiles, newDisk, uploadFile, type ImportEntry, type Progress } from '../library.ts';
 import { formatBytes, parseSize } from './format.ts';
 import { machine } from '../machine.ts';
 
@@ -29,6 +31,8 @@ export function Library({ onUse, onChanged }: Props) {
   const [quota, setQuota] = useState('');
   const [drag, setDrag] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  const importFilesInput = useRef<HTMLInputElement>(null);
+  const importDirInput = useRef<HTMLInputElement>(null);
 
   const refresh = useCallback(async () => {
     const list = await listImages();
@@ -68,10 +72,29 @@ export function Library({ onUse, onChanged }: Props) {
     }
   };
 
+  const importInto = async (entries: ImportEntry[], name: string): Promise<void> => {
+    if (entries.length === 0) return;
+    const abort = new AbortController();
+    const label = `Importing ${entries.length} file${entries.length === 1 ? '' : 's'} into ${name}`;
+    setJob({ label, progress: { done: 0, total: 0, bytesPerSec: 0 }, abort });
+    try {
+      const meta = await importFiles(name, entries, (p) => setJob({ label, progress: p, abort }), abort.signal);
+      setMessage(`Imported ${entries.length} file${entries.length === 1 ? '' : 's'} into ${meta.name} (${formatBytes(meta.size)}, UFS1 on s1a)`);
+    } catch (e) {
+      setMessage(e instanceof DOMException && e.name === 'AbortError' ? 'Import cancelled' : `Import failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    setJob(null);
+    await refresh();
+  };
+
   const onDrop = (e: DragEvent): void => {
     e.preventDefault();
     setDrag(false);
-    if (e.dataTransfer.files.length) void upload(e.dataTransfer.files);
+    /* A dropped folder is imported into a new disk; dropped files are images to upload. */
+    const roots = Array.from(e.dataTransfer.items).map((i) => i.webkitGetAsEntry?.()).filter((x): x is FileSystemEntry => !!x);
+    const folder = roots.find((r) => r.isDirectory);
+    if (folder) void droppedEntries(roots).then((entries) => importInto(entries, `${folder.name}.img`));
+    else if (e.dataTransfer.files.length) void upload(e.dataTransfer.files);
   };
 
   return (
@@ -83,8 +106,15 @@ export function Library({ onUse, onChanged }: Props) {
         <input ref={fileInput} data-testid="upload" type="file" multiple hidden
           onChange={(e) => { if (e.target.files) void upload(e.target.files); e.target.value = ''; }} />
         <NewDisk onDone={async (msg) => { setMessage(msg); await refresh(); }} />
+        <button onClick={() => importFilesInput.current?.click()} title="copy files into a new UFS disk">Import files…</button>
+        <button onClick={() => importDirInput.current?.click()} title="copy a folder into a new UFS disk">Import folder…</button>
+        <input ref={importFilesInput} data-testid="import-files" type="file" multiple hidden
+          onChange={(e) => { const f = e.target.files; if (f) void importInto(pickedEntries(f), 'files.img'); e.target.value = ''; }} />
+        <input ref={importDirInput} data-testid="import-folder" type="file" multiple hidden
+          {...{ webkitdirectory: '' }}
+          onChange={(e) => { const f = e.target.files; if (f) void importInto(pickedEntries(f), folderImageName(f)); e.target.value = ''; }} />
       </div>
-      <p className="hint">Drop disk images or ISOs here. {quota && <span data-testid="quota">Storage: {quota}.</span>}</p>
+      <p className="hint">Drop disk images or ISOs here, or a folder to import it into a new disk. {quota && <span data-testid="quota">Storage: {quota}.</span>}</p>
       {job && (
         <div className="progress" data-testid="progress">
           {job.label}: <progress max={job.progress.total || 1} value={job.progress.done} />{' '}
@@ -183,4 +213,49 @@ function NewDisk({ onDone }: { onDone: (msg: string) => Promise<void> }) {
       <button onClick={() => setOpen(false)}>Cancel</button>
     </span>
   );
+}
+
+/** Picked files: a folder's keep their place under it (webkitRelativePath), others go to the top. */
+function pickedEntries(files: FileList): ImportEntry[] {
+  return Array.from(files).map((file) => {
+    const rel = file.webkitRelativePath;
+    /* The folder's own name is the image's; its contents go to the disk's root. */
+    return { path: rel ? rel.slice(rel.indexOf('/') + 1) : file.name, file };
+  });
+}
+
+function folderImageName(files: FileList): string {
+  const rel = files[0]?.webkitRelativePath ?? '';
+  return `${rel.includes('/') ? rel.slice(0, rel.indexOf('/')) : 'folder'}.img`;
+}
+
+/** Walk dropped entries (FileSystem API): a folder's files keep their paths below it. */
+async function droppedEntries(roots: FileSystemEntry[]): Promise<ImportEntry[]> {
+  const out: ImportEntry[] = [];
+  const walk = async (entry: FileSystemEntry, prefix: string): Promise<void> => {
+    if (entry.isFile) {
+      const file = await new Promise<File>((res, rej) => (entry as FileSystemFileEntry).file(res, rej));
+      out.push({ path: prefix + entry.name, file });
+      return;
+    }
+    const reader = (entry as FileSystemDirectoryEntry).createReader();
+    /* readEntries returns the listing in batches until an empty one. */
+    for (;;) {
+      const batch = await new Promise<FileSystemEntry[]>((res, rej) => reader.readEntries(res, rej));
+      if (batch.length === 0) break;
+      for (const child of batch) await walk(child, `${prefix}${entry.name}/`);
+    }
+  };
+  /* One dropped folder: its contents go to the disk's root. */
+  if (roots.length === 1 && roots[0].isDirectory) {
+    const reader = (roots[0] as FileSystemDirectoryEntry).createReader();
+    for (;;) {
+      const batch = await new Promise<FileSystemEntry[]>((res, rej) => reader.readEntries(res, rej));
+      if (batch.length === 0) break;
+      for (const child of batch) await walk(child, '');
+    }
+    return out;
+  }
+  for (const r of roots) await walk(r, '');
+  return out;
 }
