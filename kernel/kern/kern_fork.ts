@@ -12,6 +12,7 @@ import type { Kernel } from './init_main.ts';
 import { dupCred, MAXPROC, Proc, Thread } from './proc.ts';
 import { RLIMIT_NPROC } from './resource.ts';
 import { tsleep } from './sleep.ts';
+import { ktrfork } from './kern_ktrace.ts';
 
 export const CSIGNAL = 0xff, CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400,
   CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000, CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000,
@@ -43,6 +44,9 @@ interface VforkWait { vforkChild: Proc }
 export class Fork {
   /** Sharers of a FileTable (CLONE_FILES); absent = one. */
   private readonly fdRefs = new WeakMap<FileTable, number>();
+  /** Processes created since boot (vm.stats.vm.v_forks), and the newest one's pid (kern.lastpid). */
+  forks = 0;
+  lastPid = 0;
 
   constructor(private readonly k: Kernel) {}
 
@@ -75,6 +79,7 @@ export class Fork {
     this.checkFlags(f);
     this.checkLimits(td.proc, (f & CLONE_THREAD) !== 0);
     const child = (f & CLONE_THREAD) ? this.newThread(td, a) : this.newProc(td, a);
+    if ((f & CLONE_THREAD) === 0) { this.forks++; this.lastPid = child.proc.pid; ktrfork(td, child); }
     this.settids(td, child, a);
     this.k.sched.setrunnable(child);
     if (f & CLONE_VFORK) {

@@ -17,6 +17,7 @@ import {
   CTLTYPE_STRING, CTLTYPE_STRUCT, CTLTYPE_UINT, CTLTYPE_ULONG, type LeafSpec, type Sysctl, type SysctlValue,
 } from './kern_sysctl.ts';
 import { MAXPROC } from './proc.ts';
+import { statsSysctlInit } from './kern_stats.ts';
 import { OSRELDATE, OSRELEASE, OSREVISION, OSTYPE, VERSION } from './vers.ts';
 
 export const CTL_KERN = 1, CTL_VM = 2, CTL_VFS = 3, CTL_NET = 4, CTL_DEBUG = 5, CTL_HW = 6, CTL_MACHDEP = 7;
@@ -57,6 +58,7 @@ export function sysctlInit(k: Kernel): void {
   hwNodes(k, s);
   vmNodes(k, s);
   debugNodes(k, s);
+  statsSysctlInit(k);
 }
 
 function kernNodes(k: Kernel, s: Sysctl): void {
@@ -160,7 +162,7 @@ function timeval(ms: number): Uint8Array {
 }
 
 /** long cp_time[5]: user nice sys intr idle, in stathz ticks of the one CPU engine. */
-function cpTime(k: Kernel): Uint8Array {
+export function cpTime(k: Kernel): Uint8Array {
   const tick = 1000 / STATHZ;
   const user = k.sched.cpUserMs, sys = k.sched.cpSysMs;
   const idle = Math.max(0, k.uptimeMs() - user - sys);

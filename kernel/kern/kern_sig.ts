@@ -18,6 +18,7 @@ import {
 } from './signal.ts';
 import { buildSigframe, RT_SIGFRAME_SIZE, UC_OFF, UCONTEXT_SIZE, restoreUcontext } from './kern_sigframe.ts';
 import { SIGCODE_VA } from './sigcode.ts';
+import { ktrpsig } from './kern_ktrace.ts';
 
 /** wait status of a process killed by sig (with the core flag for core-dumping signals). */
 export function termStatus(sig: number): number {
@@ -202,6 +203,7 @@ export class Signals {
       const info = this.dequeue(td, sig);
       const act = p.sigacts.act[sig];
       if (act.handler === SIG_IGN) continue;
+      ktrpsig(td, sig, act.handler, info.code);
       if (act.handler === SIG_DFL) {
         if (!this.defaultAction(td, sig)) return false;
         continue;

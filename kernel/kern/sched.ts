@@ -41,6 +41,10 @@ export class Scheduler {
   /** CPU time by state since boot (kern.cp_time): user and system ms; idle is the rest. */
   cpUserMs = 0;
   cpSysMs = 0;
+  /** Context switches, traps and host callbacks that entered the loop (vm.stats.sys.*). */
+  nswtch = 0;
+  ntrap = 0;
+  nintr = 0;
   readonly loadavg = new LoadAvg();
 
   constructor(private readonly k: Kernel, readonly cpu: Cpu) {}
@@ -158,6 +162,7 @@ export class Scheduler {
     this.cancelTimer = null;
     this.armedFor = Infinity;
     if (this.halted || this.ddbStopped) return;
+    this.nintr++;
     this.running = true;
     try {
       this.runSlice();
@@ -202,6 +207,7 @@ export class Scheduler {
     const k = this.k;
     const clock = k.platform;
     this.curthread = td;
+    if (this.lastthread !== td) this.nswtch++;
     this.lastthread = td;
     let budget = QUANTUM;
     this.yieldRequested = false;
@@ -258,6 +264,7 @@ export class Scheduler {
 
   private trap(td: Thread, stop: Stop): void {
     const k = this.k;
+    this.ntrap++;
     switch (stop) {
       case Stop.ECALL:
         k.syscall(td);

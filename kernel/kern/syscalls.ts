@@ -14,8 +14,9 @@ import { SleepRequest } from './sleep.ts';
 import { SysArgs } from './sysargs.ts';
 import { EJUSTRETURN, type SyscallHandler } from './syscall_types.ts';
 import { kernSyscalls } from './kern_syscalls.ts';
+import { ktraceSyscalls } from './kern_ktrace.ts';
 
-/* Linux's numbers end below 512; ours (sysctl 1000, kenv 1001) sit above them. */
+/* Linux's numbers end below 512; ours (sysctl 1000, kenv 1001, ktrace 1002) sit above them. */
 export const NSYSENT = 1024;
 
 export const REG_A7 = 17;
@@ -23,7 +24,7 @@ export const REG_A7 = 17;
 export function buildSysent(): Array<SyscallHandler | undefined> {
   const table: Array<SyscallHandler | undefined> = new Array(NSYSENT);
   /* Later tables win: the kernel proper's handlers override placeholders elsewhere. */
-  for (const t of [vfsSyscalls, vmSyscalls, kernSyscalls]) {
+  for (const t of [vfsSyscalls, vmSyscalls, kernSyscalls, ktraceSyscalls]) {
     for (const [no, h] of Object.entries(t)) table[Number(no)] = h;
   }
   return table;
@@ -37,6 +38,10 @@ export class SyscallDispatcher {
   private readonly args = new SysArgs();
   /** A ktrace-style hook: called for each completed syscall (null = off, the fast path). */
   trace: ((td: Thread, no: number, a: SysArgs, r: number) => void) | null = null;
+  /** ktrace's entry hook (kern_ktrace.ts): set and cleared together with trace. */
+  traceEnter: ((td: Thread, no: number, a: SysArgs) => void) | null = null;
+  /** System calls dispatched (vm.stats.sys.v_syscall). */
+  ncalls = 0;
 
   constructor(
     private readonly uptimeMs: () => number,
@@ -54,6 +59,8 @@ export class SyscallDispatcher {
     }
     td.syscallNo = no;
     setCurproc(td.proc);
+    this.ncalls++;
+    if (this.traceEnter !== null) this.traceEnter(td, no, a);
     const h = no >= 0 && no < this.sysent.length ? this.sysent[no] : undefined;
     let r: number;
     if (!h || ctx.x[2 * REG_A7 + 1] !== 0) {

@@ -14,6 +14,9 @@ export const PATH_MAX = 4096;
 export const NAME_MAX = 255;
 export const MAXSYMLINKS = 40;
 
+/** ktrace's NAMI hook (kern/kern_ktrace.ts): null unless some process is traced. */
+export const nameiTrace: { fn: ((path: string) => void) | null } = { fn: null };
+
 export interface NameiReq {
   path: string;
   /** Where relative paths start: the cwd or the directory of a dirfd. */
@@ -76,6 +79,7 @@ function lookupDotDot(dvp: Vnode, root: Vnode): Vnode {
 
 function walk(req: NameiReq, wantParent: boolean): NameiParent {
   const { path, root, cred } = req;
+  if (nameiTrace.fn !== null) nameiTrace.fn(path);
   if (path.length === 0) throw new SysError(ENOENT);
   if (path.length >= PATH_MAX) throw new SysError(ENAMETOOLONG);
   let comps = splitPath(path);

@@ -26,6 +26,7 @@ import { UfsMount } from '../../fs/ufs/ufs_vfsops.ts';
 import { vcdAttach, NVCD } from '../vcd.ts';
 import { vkdAttach, NVKD } from '../vkd.ts';
 import { diskClearAll, diskNodes, diskOpen, diskRegisterCdevs, diskUnits, type DiskUnit } from './subr_disk.ts';
+import { devstatAttach, devstatReset } from './subr_devstat.ts';
 
 /* MS_RDONLY of mount(2). */
 const MS_RDONLY = 1;
@@ -61,6 +62,7 @@ export function diskCache(): BufCache | null {
  */
 export function diskBoot(k: DiskKernel, done: () => void): void {
   diskClearAll();
+  devstatReset();
   mountedDevs.clear();
   state?.cache.shutdown();
   const cache = new BufCache({
@@ -93,7 +95,7 @@ function attachAll(k: DiskKernel, cache: BufCache): boolean {
   const stores = k.platform.blockStores ?? [];
   let n = 0;
   k.config.disks.forEach((spec, i) => {
-    const store = stores[i];
+    const store = stores[i] && devstatAttach(stores[i], `${spec.kind}${spec.unit}`, () => k.uptimeMs());
     if (!store) {
       k.log(`${spec.kind}${spec.unit}: no block store for ${spec.path}`);
       return;

@@ -1,0 +1,215 @@
+/*
+ * iostat: report I/O statistics.  Per disk (kern.devstat.all, kept by the
+ * kernel's disk layer for every vkd/vcd transfer to the host's store): the
+ * average transfer size (KB/t), transfers per second (tps) and megabytes
+ * per second (MB/s), then the CPU split of kern.cp_time.  The first line
+ * covers the time since boot, each later one the interval.
+ */
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libutil.h"
+#include "sysctl.h"
+
+#define CPUSTATES	5
+#define MAXDRIVES	8
+
+struct devstat {
+	char		ds_name[16];
+	uint64_t	ds_reads, ds_writes, ds_bytes_read, ds_bytes_written;
+	uint64_t	ds_busy_us, ds_read_us, ds_write_us;
+	uint32_t	ds_inflight, ds_secsize;
+};
+
+struct sample {
+	struct devstat	dev[MAXDRIVES];
+	int		ndev;
+	long		cp[CPUSTATES];
+	double		when;
+};
+
+static int dflag, ndrives;
+static char drives[MAXDRIVES][16];
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: iostat [-d] [-c count] [-w wait] [drive ...]\n");
+	exit(1);
+}
+
+static void
+getsysctl(const char *name, void *p, size_t len)
+{
+	size_t got = len;
+
+	if (sysctlbyname(name, p, &got, NULL, 0) == -1)
+		err(1, "sysctl %s", name);
+	if (got != len)
+		errx(1, "sysctl %s: %zu bytes, expected %zu", name, got, len);
+}
+
+static double
+uptime(void)
+{
+	struct { int64_t sec, usec; } bt;
+	struct timespec ts;
+
+	getsysctl("kern.boottime", &bt, sizeof(bt));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((double)(ts.tv_sec - bt.sec) + (ts.tv_nsec / 1e9 - bt.usec / 1e6));
+}
+
+/* The selected drives, in the order they were named (or attached). */
+static void
+sample(struct sample *s)
+{
+	struct devstat *all;
+	size_t len = 0;
+	int i, j, n;
+
+	if (sysctlbyname("kern.devstat.all", NULL, &len, NULL, 0) == -1)
+		err(1, "sysctl kern.devstat.all");
+	if ((all = malloc(len + sizeof(*all))) == NULL)
+		err(1, NULL);
+	if (sysctlbyname("kern.devstat.all", all, &len, NULL, 0) == -1)
+		err(1, "sysctl kern.devstat.all");
+	n = (int)(len / sizeof(*all));
+	s->ndev = 0;
+	if (ndrives == 0) {
+		for (i = 0; i < n && i < MAXDRIVES; i++)
+			s->dev[s->ndev++] = all[i];
+	} else {
+		for (j = 0; j < ndrives; j++) {
+			for (i = 0; i < n; i++)
+				if (strcmp(all[i].ds_name, drives[j]) == 0)
+					break;
+			if (i == n)
+				errx(1, "%s: no such drive", drives[j]);
+			s->dev[s->ndev++] = all[i];
+		}
+	}
+	free(all);
+	getsysctl("kern.cp_time", s->cp, sizeof(s->cp));
+	s->when = uptime();
+}
+
+static void
+header(const struct sample *s)
+{
+	int i;
+
+	for (i = 0; i < s->ndev; i++)
+		printf("%16s ", s->dev[i].ds_name);
+	if (!dflag)
+		printf("%15s", "cpu");
+	printf("\n");
+	for (i = 0; i < s->ndev; i++)
+		printf("%6s %4s %5s ", "KB/t", "tps", "MB/s");
+	if (!dflag)
+		printf(" us ni sy in id");
+	printf("\n");
+}
+
+static void
+line(const struct sample *o, const struct sample *n)
+{
+	double dt = n->when - o->when, total = 0, bytes, xfers;
+	long d[CPUSTATES];
+	int i;
+
+	if (dt <= 0)
+		dt = 1;
+	for (i = 0; i < n->ndev; i++) {
+		const struct devstat *a = &n->dev[i], *b = &o->dev[i];
+
+		xfers = (double)(a->ds_reads + a->ds_writes) -
+		    (double)(b->ds_reads + b->ds_writes);
+		bytes = (double)(a->ds_bytes_read + a->ds_bytes_written) -
+		    (double)(b->ds_bytes_read + b->ds_bytes_written);
+		printf("%6.2f %4.0f %5.2f ", xfers > 0 ? bytes / xfers / 1024 : 0.0,
+		    xfers / dt, bytes / dt / (1024 * 1024));
+	}
+	if (!dflag) {
+		for (i = 0; i < CPUSTATES; i++) {
+			d[i] = n->cp[i] - o->cp[i];
+			total += d[i];
+		}
+		if (total == 0)
+			total = 1;
+		for (i = 0; i < CPUSTATES; i++)
+			printf(" %2.0f", 100.0 * d[i] / total);
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
+static long
+number(const char *s, const char *what)
+{
+	const char *errstr;
+	long v;
+
+	v = (long)strtonum(s, 1, INT_MAX, &errstr);
+	if (errstr != NULL)
+		errx(1, "%s %s: %s", what, s, errstr);
+	return (v);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sample old, cur;
+	long count = -1, wait = -1, lines = 0;
+	int ch;
+
+	while ((ch = getopt(argc, argv, "+c:dw:")) != -1)
+		switch (ch) {
+		case 'c':
+			count = number(optarg, "count");
+			break;
+		case 'd':
+			dflag = 1;
+			break;
+		case 'w':
+			wait = number(optarg, "wait");
+			break;
+		default:
+			usage();
+		}
+	argc -= optind;
+	argv += optind;
+	for (; argc > 0; argc--, argv++) {
+		if (ndrives == MAXDRIVES)
+			errx(1, "too many drives (at most %d)", MAXDRIVES);
+		strlcpy(drives[ndrives++], argv[0], sizeof(drives[0]));
+	}
+	if (wait < 0)
+		wait = count > 1 ? 1 : 0;
+	if (count < 0)
+		count = wait > 0 ? 0 : 1;	/* 0: forever */
+
+	memset(&old, 0, sizeof(old));
+	sample(&cur);
+	if (cur.ndev == 0 && dflag)
+		errx(1, "no devices");
+	header(&cur);
+	for (;;) {
+		line(&old, &cur);
+		old = cur;
+		if (count > 0 && ++lines >= count)
+			break;
+		sleep((unsigned int)wait);
+		if (lines % 20 == 0)
+			header(&cur);
+		sample(&cur);
+	}
+	exit(0);
+}
