@@ -7,49 +7,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fsck } from '../../kernel/fs/ufs/ufs_fsck.ts';
 import { imageDev } from '../storage/storage_helpers.ts';
 import { REPO } from '../../tools/buildworld.ts';
+import { noScript, shellLine, terminal } from './pty.ts';
 
 const IMAGE = join(REPO, 'public', 'images', 'root.img');
-const VKERNEL = join(REPO, 'bin', 'vkernel');
-const noScript = spawnSync('script', ['--version']).status !== 0;
-
-interface Term {
-  /** Everything the terminal showed, "\r\n" folded to "\n". */
-  text(): string;
-  /** Type bytes at the keyboard. */
-  type(s: string): void;
-  /** Wait until the text after `from` matches re; returns the text from `from` on. */
-  until(re: RegExp, from?: number, timeoutMs?: number): Promise<string>;
-  exited: Promise<number | null>;
-  kill(): void;
-}
-
-function terminal(args: string[], cwd: string): Term {
-  const cmd = [process.execPath, VKERNEL, ...args].map((a) => `'${a}'`).join(' ');
-  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-  let raw = '';
-  child.stdout.on('data', (d: Buffer) => { raw += d.toString('utf8'); });
-  const text = (): string => raw.replace(/\r+\n/g, '\n');
-  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-  return {
-    text,
-    type: (s) => { child.stdin.write(s); },
-    async until(re, from = 0, timeoutMs = 60_000) {
-      const end = Date.now() + timeoutMs;
-      while (!re.test(text().slice(from)) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-      assert.match(text().slice(from), re, `waiting for ${re}`);
-      return text().slice(from);
-    },
-    exited,
-    kill: () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } },
-  };
-}
 
 test('a teacher\'s session on the console: log in, look around, jobs, halt', {
   skip: noScript ? 'needs script(1) for a pty' : !existsSync(IMAGE) && 'needs the world image: npm run buildworld',
@@ -66,9 +32,7 @@ test('a teacher\'s session on the console: log in, look around, jobs, halt', {
 
     /* Each command: type it, wait for its output and the next prompt. */
     const sh = async (line: string, want: RegExp): Promise<string> => {
-      const from = t.text().length;
-      t.type(`${line}\r`);
-      const out = await t.until(/\n\S+@\S+:\S+ # $/, from);
+      const out = await shellLine(t, line);
       assert.match(out, want, `${line}:\n${out}`);
       return out;
     };
