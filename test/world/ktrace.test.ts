@@ -9,14 +9,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildWorld, REPO } from '../../tools/buildworld.ts';
+import { bootScript, section, stageWorld, WORLD_ROOT as ROOT } from './scriptboot.ts';
 
-const ROOT = join(REPO, 'build', 'world', 'root');
 const STAGE = join(REPO, 'build', 'ktrace-test');
-const VKERNEL = join(REPO, 'bin', 'vkernel');
 const PROGS = ['usr/bin/ktrace', 'usr/bin/kdump', 'bin/sh', 'bin/ls', 'bin/cat', 'usr/bin/wc'];
 
 const SCRIPT = `#!/bin/sh
@@ -71,58 +69,11 @@ echo "@@end"
 
 let out = '';
 
-/** A hard-linked copy of the world root with the test script as /ktrace-test.sh. */
-function stageRoot(): string {
-  const dst = join(STAGE, 'root');
-  rmSync(dst, { recursive: true, force: true });
-  const copy = (from: string, to: string): void => {
-    mkdirSync(to, { recursive: true });
-    for (const e of readdirSync(from, { withFileTypes: true })) {
-      const s = join(from, e.name), d = join(to, e.name);
-      if (e.isDirectory()) copy(s, d);
-      else if (e.isSymbolicLink()) symlinkSync(readlinkSync(s), d);
-      else if (e.isFile()) linkSync(s, d);
-    }
-  };
-  copy(ROOT, dst);
-  writeFileSync(join(dst, 'ktrace-test.sh'), SCRIPT, { mode: 0o755 });
-  return dst;
-}
-
-/** Boot with the script as init; resolves with the console output when the kernel exits. */
-function boot(root: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VKERNEL, '-m', '256m', '-e', `vfs.root.mountfrom=hostfs:${root}`,
-      '-e', 'init_path=/ktrace-test.sh'], { cwd: STAGE, env: { ...process.env, VKERNEL_QUIET: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    const take = (b: Buffer): void => { text += b.toString('latin1'); };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`vkernel timed out; output so far:\n${text}`));
-    }, timeoutMs);
-    child.on('exit', () => {
-      clearTimeout(timer);
-      resolve(text.replace(/\r/g, ''));
-    });
-  });
-}
-
-/** The output between "@@name" and the next marker. */
-function section(name: string): string {
-  const at = out.indexOf(`@@${name}\n`);
-  assert.ok(at >= 0, `no section ${name} in:\n${out}`);
-  const rest = out.slice(at + name.length + 3);
-  const end = rest.indexOf('\n@@');
-  return end >= 0 ? rest.slice(0, end + 1) : rest;
-}
-
 before(async () => {
   const r = await buildWorld({ jobs: 2 });
   for (const p of PROGS) assert.ok(existsSync(join(ROOT, p)), `${p} not built: ${r.errors.join('\n')}`);
   mkdirSync(STAGE, { recursive: true });
-  out = await boot(stageRoot(), 150_000);
+  out = await bootScript(STAGE, stageWorld(STAGE, { 'ktrace-test.sh': SCRIPT }), '/ktrace-test.sh', 150_000);
 });
 
 after(() => {
@@ -138,7 +89,7 @@ function records(text: string): Array<{ pid: number; comm: string; type: string;
 }
 
 test('ktrace ls: CALL, NAMI and RET for openat, getdents64 and write', { timeout: 200_000 }, () => {
-  const s = section('ls');
+  const s = section(out, 'ls');
   assert.match(s, /^status 0$/m);
   const recs = records(s).filter((r) => r.comm === 'ls');
   assert.ok(recs.length > 20, s);
@@ -156,7 +107,7 @@ test('ktrace ls: CALL, NAMI and RET for openat, getdents64 and write', { timeout
   assert.equal(dents[dents.length - 1].rest, 'getdents64 0');
   assert.ok(recs.some((r) => r.type === 'CALL' && r.rest.startsWith(`getdents64(${`0x${fd.toString(16)}`},`)), s);
   /* The writes to stdout add up to what ls printed. */
-  const bytes = Number(section('lsbytes').trim());
+  const bytes = Number(section(out, 'lsbytes').trim());
   assert.ok(bytes > 0);
   assert.ok(recs.some((r) => r.type === 'CALL' && r.rest.startsWith('write(0x1,')), s);
   const written = recs.filter((r) => r.type === 'RET' && r.rest.startsWith('write '))
@@ -168,13 +119,13 @@ test('ktrace ls: CALL, NAMI and RET for openat, getdents64 and write', { timeout
 });
 
 test('ktrace -t i: the data ls wrote', { timeout: 200_000 }, () => {
-  const s = section('lsio');
+  const s = section(out, 'lsio');
   assert.match(s, / ls +GIO   fd 1 wrote \d+ bytes?\n/);
   for (const name of ['bin', 'etc', 'usr']) assert.ok(s.includes(`${name}\\n`), s);
 });
 
 test('ktrace: a failing open shows NAMI and the errno', { timeout: 200_000 }, () => {
-  const s = section('enoent');
+  const s = section(out, 'enoent');
   assert.match(s, /cat: \/nonexistent: No such file or directory/);
   assert.match(s, /^status 1$/m);
   const recs = records(s).filter((r) => r.comm === 'cat');
@@ -189,24 +140,24 @@ test('ktrace: a failing open shows NAMI and the errno', { timeout: 200_000 }, ()
 });
 
 test('ktrace -i: children are traced; without -i they are not', { timeout: 200_000 }, () => {
-  const inh = records(section('inherit'));
+  const inh = records(section(out, 'inherit'));
   const sh = inh.find((r) => r.comm === 'sh');
   const ls = inh.filter((r) => r.comm === 'ls');
-  assert.ok(sh && ls.length > 0, section('inherit'));
+  assert.ok(sh && ls.length > 0, section(out, 'inherit'));
   assert.notEqual(ls[0].pid, sh.pid);
   /* The child's own return from the fork, and the parent's with the child's pid. */
-  assert.ok(inh.some((r) => r.pid === ls[0].pid && r.type === 'RET' && /^clone 0$/.test(r.rest)), section('inherit'));
+  assert.ok(inh.some((r) => r.pid === ls[0].pid && r.type === 'RET' && /^clone 0$/.test(r.rest)), section(out, 'inherit'));
   assert.ok(inh.some((r) => r.pid === sh.pid && r.type === 'RET' && r.rest.startsWith(`clone ${ls[0].pid}`)),
-    section('inherit'));
-  assert.match(section('inherit'), /child-done/);
-  const no = records(section('noinherit'));
-  assert.ok(no.some((r) => r.comm === 'sh'), section('noinherit'));
-  assert.ok(!no.some((r) => r.comm === 'ls'), section('noinherit'));
-  assert.ok(!no.some((r) => r.pid !== no[0].pid), section('noinherit'));
+    section(out, 'inherit'));
+  assert.match(section(out, 'inherit'), /child-done/);
+  const no = records(section(out, 'noinherit'));
+  assert.ok(no.some((r) => r.comm === 'sh'), section(out, 'noinherit'));
+  assert.ok(!no.some((r) => r.comm === 'ls'), section(out, 'noinherit'));
+  assert.ok(!no.some((r) => r.pid !== no[0].pid), section(out, 'noinherit'));
 });
 
 test('ktrace: signals taken show as PSIG', { timeout: 200_000 }, () => {
-  const s = section('psig');
+  const s = section(out, 'psig');
   const recs = records(s);
   const k = recs.findIndex((r) => r.type === 'CALL' && /^kill\(0x[0-9a-f]+,SIGUSR1\)$/.test(r.rest));
   assert.ok(k >= 0, s);
@@ -214,24 +165,24 @@ test('ktrace: signals taken show as PSIG', { timeout: 200_000 }, () => {
 });
 
 test('kdump -n: raw numbers', { timeout: 200_000 }, () => {
-  const s = section('raw');
+  const s = section(out, 'raw');
   assert.match(s, / cat +CALL  \[56\]\(0xffffffffffffff9c,0x[0-9a-f]+,0x[0-9a-f]+,0\)\n/);
   assert.match(s, / cat +RET   \[56\] -1 errno 2\n/);
 });
 
 test('ktrace -p: a running process is traced; -c and -c -f stop it', { timeout: 200_000 }, () => {
-  const s = section('pid');
+  const s = section(out, 'pid');
   const m = /^status 0 pid (\d+)$/m.exec(s);
   assert.ok(m, s);
   const recs = records(s);
   assert.ok(recs.some((r) => r.pid === Number(m[1]) && r.comm === 'sleep' && r.type === 'PSIG' &&
     r.rest === 'SIGTERM SIG_DFL code=SI_USER'), s);
   /* Cleared before the signal: the files stay empty. */
-  assert.equal(section('clear'), 'status 0\nstatus 0\n');
+  assert.equal(section(out, 'clear'), 'status 0\nstatus 0\n');
 });
 
 test('ktrace and kdump: bad input is a clean error', { timeout: 200_000 }, () => {
-  const s = section('errors');
+  const s = section(out, 'errors');
   assert.match(s, /^ktrace: \/tmp\/kt6: No such process\nstatus 1$/m);
   assert.match(s, /^ktrace: \/etc: Is a directory\nstatus 1$/m);
   assert.match(s, /^kdump: \/nonexistent: No such file or directory\nstatus 1$/m);

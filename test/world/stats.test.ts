@@ -10,15 +10,13 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildWorld, REPO } from '../../tools/buildworld.ts';
+import { bootScript, section, stageWorld, WORLD_ROOT as ROOT } from './scriptboot.ts';
 
-const ROOT = join(REPO, 'build', 'world', 'root');
 const STAGE = join(REPO, 'build', 'stats-test');
-const VKERNEL = join(REPO, 'bin', 'vkernel');
 const PROGS = ['usr/bin/vmstat', 'usr/bin/top', 'usr/sbin/iostat', 'usr/sbin/pstat', 'usr/sbin/swapinfo',
   'sbin/sysctl', 'bin/dd', 'bin/sh'];
 
@@ -64,53 +62,6 @@ echo "@@end"
 
 let out = '';
 
-function stageRoot(): string {
-  const dst = join(STAGE, 'root');
-  rmSync(dst, { recursive: true, force: true });
-  const copy = (from: string, to: string): void => {
-    mkdirSync(to, { recursive: true });
-    for (const e of readdirSync(from, { withFileTypes: true })) {
-      const s = join(from, e.name), d = join(to, e.name);
-      if (e.isDirectory()) copy(s, d);
-      else if (e.isSymbolicLink()) symlinkSync(readlinkSync(s), d);
-      else if (e.isFile()) linkSync(s, d);
-    }
-  };
-  copy(ROOT, dst);
-  writeFileSync(join(dst, 'stats-test.sh'), SCRIPT, { mode: 0o755 });
-  /* A CPU-bound loop with a name of its own (a #! script runs under its file's name). */
-  writeFileSync(join(dst, 'spin.sh'), '#!/bin/sh\nwhile :; do :; done\n', { mode: 0o755 });
-  return dst;
-}
-
-function boot(root: string, disk: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VKERNEL, '-m', '256m', '-r', disk,
-      '-e', `vfs.root.mountfrom=hostfs:${root}`, '-e', 'init_path=/stats-test.sh'],
-    { cwd: STAGE, env: { ...process.env, VKERNEL_QUIET: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    const take = (b: Buffer): void => { text += b.toString('latin1'); };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`vkernel timed out; output so far:\n${text}`));
-    }, timeoutMs);
-    child.on('exit', () => {
-      clearTimeout(timer);
-      resolve(text.replace(/\r/g, ''));
-    });
-  });
-}
-
-function section(name: string): string {
-  const at = out.indexOf(`@@${name}\n`);
-  assert.ok(at >= 0, `no section ${name} in:\n${out}`);
-  const rest = out.slice(at + name.length + 3);
-  const end = rest.indexOf('\n@@');
-  return end >= 0 ? rest.slice(0, end + 1) : rest;
-}
-
 /* vmstat's data lines: r b w avm fre flt cow zfod pi [disks] in sy cs us sy id. */
 function vmstatLines(s: string): number[][] {
   return s.split('\n').filter((l) => /^ *\d+ +\d+ +\d+ +\d+[KMG] /.test(l))
@@ -123,7 +74,9 @@ before(async () => {
   mkdirSync(STAGE, { recursive: true });
   const disk = join(STAGE, 'disk.img');
   writeFileSync(disk, randomBytes(4 << 20));
-  out = await boot(stageRoot(), disk, 180_000);
+  /* A CPU-bound loop with a name of its own (a #! script runs under its file's name). */
+  const root = stageWorld(STAGE, { 'stats-test.sh': SCRIPT, 'spin.sh': '#!/bin/sh\nwhile :; do :; done\n' });
+  out = await bootScript(STAGE, root, '/stats-test.sh', 180_000, ['-r', disk]);
 });
 
 after(() => {
@@ -132,8 +85,8 @@ after(() => {
 });
 
 test('the kernel counts syscalls, context switches and forks', { timeout: 240_000 }, () => {
-  const n = section('counters').trim().split('\n').map(Number);
-  assert.equal(n.length, 8, section('counters'));
+  const n = section(out, 'counters').trim().split('\n').map(Number);
+  assert.equal(n.length, 8, section(out, 'counters'));
   const [sys0, swtch0, forks0, last0, sys1, swtch1, forks1, last1] = n;
   assert.ok(sys1 > sys0 + 20, `syscalls ${sys0} -> ${sys1}`);
   assert.ok(swtch1 > swtch0, `switches ${swtch0} -> ${swtch1}`);
@@ -143,23 +96,23 @@ test('the kernel counts syscalls, context switches and forks', { timeout: 240_00
 });
 
 test('vmstat: a CPU-bound loop shows as user time, then the machine is idle', { timeout: 240_000 }, () => {
-  const busy = vmstatLines(section('busy'));
-  assert.equal(busy.length, 3, section('busy'));
+  const busy = vmstatLines(section(out, 'busy'));
+  assert.equal(busy.length, 3, section(out, 'busy'));
   /* Two runnable threads (the loop and vmstat) and mostly user time in the intervals. */
   for (const l of busy.slice(1)) {
     const [r, sy, cs, us] = [l[0], l[l.length - 5], l[l.length - 4], l[l.length - 3]];
-    assert.ok(r >= 1, section('busy'));
-    assert.ok(us >= 50, `us ${us}: ${section('busy')}`);
-    assert.ok(sy > 0 && cs > 0, section('busy'));
+    assert.ok(r >= 1, section(out, 'busy'));
+    assert.ok(us >= 50, `us ${us}: ${section(out, 'busy')}`);
+    assert.ok(sy > 0 && cs > 0, section(out, 'busy'));
   }
-  const idle = vmstatLines(section('idle'));
-  assert.equal(idle.length, 2, section('idle'));
-  assert.ok(idle[1][idle[1].length - 1] >= 50, `idle: ${section('idle')}`);
-  assert.match(section('busy'), /^ r  b  w +avm +fre  flt  cow zfod   pi  vk0   in   sy   cs us sy id$/m);
+  const idle = vmstatLines(section(out, 'idle'));
+  assert.equal(idle.length, 2, section(out, 'idle'));
+  assert.ok(idle[1][idle[1].length - 1] >= 50, `idle: ${section(out, 'idle')}`);
+  assert.match(section(out, 'busy'), /^ r  b  w +avm +fre  flt  cow zfod   pi  vk0   in   sy   cs us sy id$/m);
 });
 
 test('top -b -d 2: the busy process leads with a high WCPU', { timeout: 240_000 }, () => {
-  const s = section('top');
+  const s = section(out, 'top');
   const shows = s.split(/^(?=last pid:)/m).filter((x) => x.startsWith('last pid:'));
   assert.equal(shows.length, 2, s);
   const second = shows[1];
@@ -181,33 +134,33 @@ test('top -b -d 2: the busy process leads with a high WCPU', { timeout: 240_000 
 });
 
 test('iostat: reads from vkd0 show up, an idle interval shows none', { timeout: 240_000 }, () => {
-  const s = section('iostat-read');
+  const s = section(out, 'iostat-read');
   assert.match(s, /^ +vkd0 *\n +KB\/t +tps +MB\/s *$/m);
   const lines = s.split('\n').filter((l) => /^ *[\d.]+ +\d+ +[\d.]+ *$/.test(l)).map((l) => l.trim().split(/ +/).map(Number));
   assert.equal(lines.length, 2, s);
   const [kbt, tps, mbs] = lines[1];
   /* 2 MB read by dd in the interval: 2 MB / 5 s, in transfers of more than a block. */
   assert.ok(tps >= 1 && kbt > 4 && mbs >= 0.3, s);
-  const idle = section('iostat-idle');
+  const idle = section(out, 'iostat-idle');
   assert.match(idle, /^ +vkd0 +cpu *\n +KB\/t +tps +MB\/s +us ni sy in id$/m);
   const il = idle.split('\n').filter((l) => /^ *[\d.]+ +\d+ +[\d.]+ +\d+/.test(l)).map((l) => l.trim().split(/ +/).map(Number));
   assert.equal(il.length, 2, idle);
   assert.deepEqual(il[1].slice(0, 3), [0, 0, 0], idle);
-  assert.match(section('iostat-bad'), /^iostat: nosuchdisk: no such drive\nstatus 1$/m);
+  assert.match(section(out, 'iostat-bad'), /^iostat: nosuchdisk: no such drive\nstatus 1$/m);
 });
 
 test('pstat -t, pstat -f, swapinfo', { timeout: 240_000 }, () => {
-  const t = section('pstat-t');
+  const t = section(out, 'pstat-t');
   assert.match(t, /^1 terminal\nLINE +INQ +OUTQ +ROW +COL +SESS +PGID STATE\nconsole +0 +0 +24 +80 +1 +\d+ C\S*$/m);
-  const f = section('pstat-f');
+  const f = section(out, 'pstat-f');
   assert.match(f, /^\d+ open files\n +PID +FD TYPE +FLG +CNT +OFFSET +INODE$/m);
   /* init's console descriptors, and pstat's own stdout. */
   assert.match(f, /^ +1 +0 chr +RW +\d+ +0 +\d+$/m);
   assert.match(f, /^ +\d+ +1 chr +RW /m);
-  const sw = section('swapinfo');
+  const sw = section(out, 'swapinfo');
   assert.equal(sw, 'Device          1K-blocks     Used    Avail Capacity\nstatus 0\n' +
     'Device          1K-blocks     Used    Avail Capacity\n');
-  const u = section('usage');
+  const u = section(out, 'usage');
   assert.match(u, /^usage: pstat \[-fhkst\]\nstatus 1$/m);
   assert.match(u, /^vmstat: count 0: too small\nstatus 1$/m);
   assert.match(out, /@@end/);

@@ -10,42 +10,23 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  existsSync, linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildWorld, REPO } from '../../tools/buildworld.ts';
 import { installEtc } from '../../tools/world_etc.ts';
+import { stageWorld, VKERNEL, WORLD_ROOT as ROOT } from './scriptboot.ts';
 
-const ROOT = join(REPO, 'build', 'world', 'root');
 const STAGE = join(REPO, 'build', 'sysinfo-test');
-const VKERNEL = join(REPO, 'bin', 'vkernel');
 const PROGS = ['sbin/sysctl', 'bin/kenv', 'sbin/dmesg', 'bin/ps', 'usr/bin/uptime', 'usr/bin/w',
   'sbin/mount', 'sbin/umount', 'sbin/mount_tmpfs', 'sbin/mount_cd9660', 'bin/df'];
 
 /** A hard-linked copy of the world root with an autologin console. */
 function stageRoot(): string {
-  const dst = join(STAGE, 'root');
-  rmSync(dst, { recursive: true, force: true });
-  const copy = (from: string, to: string): void => {
-    mkdirSync(to, { recursive: true });
-    for (const e of readdirSync(from, { withFileTypes: true })) {
-      const s = join(from, e.name), d = join(to, e.name);
-      try {
-        if (e.isDirectory()) copy(s, d);
-        else if (e.isSymbolicLink()) symlinkSync(readlinkSync(s), d);
-        else if (e.isFile()) linkSync(s, d);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      }
-    }
-  };
-  copy(ROOT, dst);
-  const ttys = join(dst, 'etc', 'ttys');
-  const text = readFileSync(ttys, 'utf8').replace('"/usr/libexec/getty Pc"\t\tcons25', '"/usr/libexec/getty al.Pc"\tcons25');
-  assert.match(text, /getty al\.Pc/);
-  rmSync(ttys);	// not through the hard link: the world's copy stays
-  writeFileSync(ttys, text, { mode: 0o644 });
+  const ttys = readFileSync(join(ROOT, 'etc', 'ttys'), 'utf8')
+    .replace('"/usr/libexec/getty Pc"\t\tcons25', '"/usr/libexec/getty al.Pc"\tcons25');
+  assert.match(ttys, /getty al\.Pc/);
+  const dst = stageWorld(STAGE, { 'etc/ttys': ttys });
+  chmodSync(join(dst, 'etc', 'ttys'), 0o644);
   return dst;
 }
 

@@ -113,6 +113,28 @@ int	sysctlbyname(const char *, void *, size_t *, const void *, size_t);
 int	sysctlnametomib(const char *, int *, size_t *);
 int	kenv(int, const char *, char *, int);
 
+/* kern.cp_time: ticks per CPU state. */
+#define CPUSTATES	5
+#define CP_USER		0
+#define CP_NICE		1
+#define CP_SYS		2
+#define CP_INTR		3
+#define CP_IDLE		4
+
+/* kern.devstat.all: one per vkd/vcd unit (kernel/dev/disk/subr_devstat.ts). */
+struct devstat {
+	char		ds_name[16];
+	uint64_t	ds_reads, ds_writes, ds_bytes_read, ds_bytes_written;
+	uint64_t	ds_busy_us, ds_read_us, ds_write_us;
+	uint32_t	ds_inflight, ds_secsize;
+};
+
+/* stats.c: what top, vmstat and iostat read; each exits with err(3) on failure. */
+void	sysctl_get(const char *, void *, size_t);
+unsigned int sysctl_getuint(const char *);
+double	sysctl_uptime(void);
+struct devstat *devstat_getall(int *);
+
 /* kinfo.c: the process table and the uptime line of ps, w and uptime. */
 struct kinfo_proc *kinfo_getallproc(size_t *);
 int	kinfo_is_login(const struct kinfo_proc *);

@@ -26,7 +26,6 @@
 #include "libutil.h"
 #include "sysctl.h"
 
-#define CPUSTATES	5
 static const char *cpustates[CPUSTATES] = { "user", "nice", "system", "interrupt", "idle" };
 
 enum order { O_CPU, O_SIZE, O_RES, O_TIME, O_PID };
@@ -61,26 +60,6 @@ usage(void)
 {
 	fprintf(stderr, "usage: top [-bin] [-d count] [-o field] [-s time] [number]\n");
 	exit(1);
-}
-
-static void
-getsysctl(const char *name, void *p, size_t len)
-{
-	size_t got = len;
-
-	if (sysctlbyname(name, p, &got, NULL, 0) == -1)
-		err(1, "sysctl %s", name);
-	if (got != len)
-		errx(1, "sysctl %s: %zu bytes, expected %zu", name, got, len);
-}
-
-static unsigned int
-getuint(const char *name)
-{
-	unsigned int v;
-
-	getsysctl(name, &v, sizeof(v));
-	return (v);
 }
 
 static double
@@ -237,8 +216,8 @@ header(int nproc, struct kinfo_proc *kp, size_t n, double dt_cp)
 		if (sysctlbyname("kern.lastpid", &lastpid, &len, NULL, 0) == -1)
 			err(1, "sysctl kern.lastpid");
 	}
-	getsysctl("vm.loadavg", &la, sizeof(la));
-	getsysctl("kern.boottime", &bt, sizeof(bt));
+	sysctl_get("vm.loadavg", &la, sizeof(la));
+	sysctl_get("kern.boottime", &bt, sizeof(bt));
 	up = (long)(t - bt.sec);
 	if (up < 0)
 		up = 0;
@@ -261,7 +240,7 @@ header(int nproc, struct kinfo_proc *kp, size_t n, double dt_cp)
 		printf(", %d starting", states[SIDL]);
 	printf("\n");
 
-	getsysctl("kern.cp_time", cp, sizeof(cp));
+	sysctl_get("kern.cp_time", cp, sizeof(cp));
 	for (i = 0; i < CPUSTATES; i++) {
 		d[i] = cp[i] - cp_old[i];
 		total += d[i];
@@ -275,9 +254,9 @@ header(int nproc, struct kinfo_proc *kp, size_t n, double dt_cp)
 	printf("\n");
 
 	printf("Mem: %s Active, %s Wired, %s Free\n",
-	    fmtk(b1, sizeof(b1), (uint64_t)getuint("vm.stats.vm.v_active_count") * pagesize / 1024),
-	    fmtk(b2, sizeof(b2), (uint64_t)getuint("vm.stats.vm.v_wire_count") * pagesize / 1024),
-	    fmtk(b3, sizeof(b3), (uint64_t)getuint("vm.stats.vm.v_free_count") * pagesize / 1024));
+	    fmtk(b1, sizeof(b1), (uint64_t)sysctl_getuint("vm.stats.vm.v_active_count") * pagesize / 1024),
+	    fmtk(b2, sizeof(b2), (uint64_t)sysctl_getuint("vm.stats.vm.v_wire_count") * pagesize / 1024),
+	    fmtk(b3, sizeof(b3), (uint64_t)sysctl_getuint("vm.stats.vm.v_free_count") * pagesize / 1024));
 }
 
 /* One display: the header, then the processes by the chosen order. */

@@ -19,12 +19,6 @@
 #include "libutil.h"
 #include "sysctl.h"
 
-#define CPUSTATES	5
-#define CP_USER		0
-#define CP_NICE		1
-#define CP_SYS		2
-#define CP_INTR		3
-#define CP_IDLE		4
 #define MAXDISKS	4
 
 struct vmtotal {
@@ -32,13 +26,6 @@ struct vmtotal {
 	uint64_t	t_vm, t_avm, t_rm, t_arm;
 	uint64_t	t_vmshr, t_avmshr, t_rmshr, t_armshr;
 	uint64_t	t_free;
-};
-
-struct devstat {
-	char		ds_name[16];
-	uint64_t	ds_reads, ds_writes, ds_bytes_read, ds_bytes_written;
-	uint64_t	ds_busy_us, ds_read_us, ds_write_us;
-	uint32_t	ds_inflight, ds_secsize;
 };
 
 struct sample {
@@ -60,72 +47,24 @@ usage(void)
 }
 
 static void
-getsysctl(const char *name, void *p, size_t len)
-{
-	size_t got = len;
-
-	if (sysctlbyname(name, p, &got, NULL, 0) == -1)
-		err(1, "sysctl %s", name);
-	if (got != len)
-		errx(1, "sysctl %s: %zu bytes, expected %zu", name, got, len);
-}
-
-static unsigned int
-getuint(const char *name)
-{
-	unsigned int v;
-
-	getsysctl(name, &v, sizeof(v));
-	return (v);
-}
-
-/* The disks of kern.devstat.all (up to MAXDISKS); NULL-safe when there are none. */
-static struct devstat *
-getdevs(int *n)
-{
-	struct devstat *ds;
-	size_t len = 0;
-
-	if (sysctlbyname("kern.devstat.all", NULL, &len, NULL, 0) == -1)
-		err(1, "sysctl kern.devstat.all");
-	if ((ds = malloc(len + sizeof(*ds))) == NULL)
-		err(1, NULL);
-	if (sysctlbyname("kern.devstat.all", ds, &len, NULL, 0) == -1)
-		err(1, "sysctl kern.devstat.all");
-	*n = (int)(len / sizeof(*ds));
-	return (ds);
-}
-
-static double
-uptime(void)
-{
-	struct { int64_t sec, usec; } bt;
-	struct timespec ts;
-
-	getsysctl("kern.boottime", &bt, sizeof(bt));
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((double)(ts.tv_sec - bt.sec) + (ts.tv_nsec / 1e9 - bt.usec / 1e6));
-}
-
-static void
 sample(struct sample *s)
 {
 	struct devstat *ds;
 	int i, n;
 
-	s->flt = getuint("vm.stats.vm.v_vm_faults");
-	s->cow = getuint("vm.stats.vm.v_cow_faults");
-	s->zfod = getuint("vm.stats.vm.v_zfod");
-	s->pi = getuint("vm.stats.vm.v_vnodein");
-	s->intr = getuint("vm.stats.sys.v_intr");
-	s->sys = getuint("vm.stats.sys.v_syscall");
-	s->swtch = getuint("vm.stats.sys.v_swtch");
-	getsysctl("kern.cp_time", s->cp, sizeof(s->cp));
-	ds = getdevs(&n);
+	s->flt = sysctl_getuint("vm.stats.vm.v_vm_faults");
+	s->cow = sysctl_getuint("vm.stats.vm.v_cow_faults");
+	s->zfod = sysctl_getuint("vm.stats.vm.v_zfod");
+	s->pi = sysctl_getuint("vm.stats.vm.v_vnodein");
+	s->intr = sysctl_getuint("vm.stats.sys.v_intr");
+	s->sys = sysctl_getuint("vm.stats.sys.v_syscall");
+	s->swtch = sysctl_getuint("vm.stats.sys.v_swtch");
+	sysctl_get("kern.cp_time", s->cp, sizeof(s->cp));
+	ds = devstat_getall(&n);
 	for (i = 0; i < ndisks; i++)
 		s->xfers[i] = i < n ? ds[i].ds_reads + ds[i].ds_writes : 0;
 	free(ds);
-	s->when = uptime();
+	s->when = sysctl_uptime();
 }
 
 /* "1234K", "56M", "7G": the memory columns. */
@@ -168,7 +107,7 @@ line(const struct sample *o, const struct sample *n)
 
 	if (dt <= 0)
 		dt = 1;
-	getsysctl("vm.vmtotal", &t, sizeof(t));
+	sysctl_get("vm.vmtotal", &t, sizeof(t));
 	for (i = 0; i < CPUSTATES; i++) {
 		d[i] = n->cp[i] - o->cp[i];
 		total += d[i];
@@ -235,7 +174,7 @@ main(int argc, char *argv[])
 		count = wait > 0 ? 0 : 1;	/* 0: forever */
 
 	pagesize = (unsigned long)sysconf(_SC_PAGESIZE);
-	ds = getdevs(&n);
+	ds = devstat_getall(&n);
 	ndisks = n < MAXDISKS ? n : MAXDISKS;
 	for (i = 0; i < ndisks; i++) {
 		/* "vkd0" shows as "vk0", as BSD shortens "ada0" to "ad0". */

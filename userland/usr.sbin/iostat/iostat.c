@@ -18,15 +18,7 @@
 #include "libutil.h"
 #include "sysctl.h"
 
-#define CPUSTATES	5
 #define MAXDRIVES	8
-
-struct devstat {
-	char		ds_name[16];
-	uint64_t	ds_reads, ds_writes, ds_bytes_read, ds_bytes_written;
-	uint64_t	ds_busy_us, ds_read_us, ds_write_us;
-	uint32_t	ds_inflight, ds_secsize;
-};
 
 struct sample {
 	struct devstat	dev[MAXDRIVES];
@@ -45,43 +37,14 @@ usage(void)
 	exit(1);
 }
 
-static void
-getsysctl(const char *name, void *p, size_t len)
-{
-	size_t got = len;
-
-	if (sysctlbyname(name, p, &got, NULL, 0) == -1)
-		err(1, "sysctl %s", name);
-	if (got != len)
-		errx(1, "sysctl %s: %zu bytes, expected %zu", name, got, len);
-}
-
-static double
-uptime(void)
-{
-	struct { int64_t sec, usec; } bt;
-	struct timespec ts;
-
-	getsysctl("kern.boottime", &bt, sizeof(bt));
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((double)(ts.tv_sec - bt.sec) + (ts.tv_nsec / 1e9 - bt.usec / 1e6));
-}
-
 /* The selected drives, in the order they were named (or attached). */
 static void
 sample(struct sample *s)
 {
 	struct devstat *all;
-	size_t len = 0;
 	int i, j, n;
 
-	if (sysctlbyname("kern.devstat.all", NULL, &len, NULL, 0) == -1)
-		err(1, "sysctl kern.devstat.all");
-	if ((all = malloc(len + sizeof(*all))) == NULL)
-		err(1, NULL);
-	if (sysctlbyname("kern.devstat.all", all, &len, NULL, 0) == -1)
-		err(1, "sysctl kern.devstat.all");
-	n = (int)(len / sizeof(*all));
+	all = devstat_getall(&n);
 	s->ndev = 0;
 	if (ndrives == 0) {
 		for (i = 0; i < n && i < MAXDRIVES; i++)
@@ -97,8 +60,8 @@ sample(struct sample *s)
 		}
 	}
 	free(all);
-	getsysctl("kern.cp_time", s->cp, sizeof(s->cp));
-	s->when = uptime();
+	sysctl_get("kern.cp_time", s->cp, sizeof(s->cp));
+	s->when = sysctl_uptime();
 }
 
 static void

@@ -1,5 +1,6 @@
 /*
- * Trace point letters shared by ktrace(1) and kdump(1).
+ * getpoints: the trace point letters of ktrace(1) and kdump(1) -t
+ * ("cnis+") as KTRFAC_ bits, or -1 for a bad letter.
  */
 #include "ktrace.h"
 
