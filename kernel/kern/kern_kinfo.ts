@@ -23,6 +23,7 @@ import { type Proc, PState, type Thread, TdState } from './proc.ts';
 import { Tty } from './tty.ts';
 import { ESRCH, EINVAL, SysError } from './errno.ts';
 import type { Kernel } from './init_main.ts';
+import { Socket } from './socketvar.ts';
 
 export const KINFO_PROC_SIZE = 256;
 export const SIDL = 1, SRUN = 2, SSLEEP = 3, SSTOP = 4, SZOMB = 5;
@@ -37,6 +38,9 @@ const NODEV = 0xffffffff;
 const WMESG: Record<number, string> = {
   101: 'nanslp', 115: 'nanslp', 260: 'wait', 95: 'wait', 98: 'futex', 73: 'poll', 72: 'select',
   133: 'pause', 137: 'sigwait', 220: 'ppwait', 435: 'ppwait', 22: 'epoll',
+  /* sockets (kern/uipc_*.ts): BSD's accept/connect/sbwait */
+  202: 'accept', 242: 'accept', 203: 'connec', 206: 'sbwait', 207: 'sbwait', 211: 'sbwait',
+  212: 'sbwait', 243: 'sbwait', 269: 'sbwait', 441: 'epoll',
 };
 const READS = new Set([63, 65, 67, 69]);
 const WRITES = new Set([64, 66, 68, 70]);
@@ -45,6 +49,7 @@ const WRITES = new Set([64, 66, 68, 70]);
 export function wmesgOf(td: Thread): string {
   if (td.state !== TdState.SLEEP) return '';
   const tty = td.wchan instanceof Tty;
+  if (td.wchan instanceof Socket && (READS.has(td.syscallNo) || WRITES.has(td.syscallNo))) return 'sbwait';
   if (READS.has(td.syscallNo)) return tty ? 'ttyin' : 'piperd';
   if (WRITES.has(td.syscallNo)) return tty ? 'ttyout' : 'pipewr';
   return WMESG[td.syscallNo] ?? 'sleep';

@@ -37,6 +37,8 @@ export class Pipe {
   readonly buf = new ByteQueue(PIPE_SIZE);
   readers = 0;
   writers = 0;
+  /** Writes so far: each is a new edge for edge-triggered epoll (Linux wakes readers per write). */
+  wgen = 0;
   readonly ino = nextPipeIno++;
   readonly uid: number;
   readonly gid: number;
@@ -82,6 +84,7 @@ export class Pipe {
     const done = prev + n;
     if (n > 0) {
       this.mtime = nanotime();
+      this.wgen++;
       this.notify();
     }
     if (done === data.length) return done;
@@ -146,6 +149,11 @@ export class PipeEnd implements FileOps {
     new DataView(b.buffer).setInt32(0, this.pipe.buf.length, true);
     io.copyout(arg, b);
     return 0;
+  }
+
+  /** Wakeup counts for edge-triggered epoll (vfs/sys_epoll.ts EdgeCounter). */
+  pollGen(): { r: number; w: number } {
+    return { r: this.pipe.wgen, w: 0 };
   }
 
   poll(fp: File, events: number): number {

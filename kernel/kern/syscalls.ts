@@ -14,6 +14,8 @@ import { SleepRequest } from './sleep.ts';
 import { SysArgs } from './sysargs.ts';
 import { EJUSTRETURN, type SyscallHandler } from './syscall_types.ts';
 import { kernSyscalls } from './kern_syscalls.ts';
+import { uipcSyscalls } from './uipc_syscalls.ts';
+import { epollSyscalls } from '../vfs/sys_epoll.ts';
 import { ktraceSyscalls } from './kern_ktrace.ts';
 
 /* Linux's numbers end below 512; ours (sysctl 1000, kenv 1001, ktrace 1002) sit above them. */
@@ -24,7 +26,7 @@ export const REG_A7 = 17;
 export function buildSysent(): Array<SyscallHandler | undefined> {
   const table: Array<SyscallHandler | undefined> = new Array(NSYSENT);
   /* Later tables win: the kernel proper's handlers override placeholders elsewhere. */
-  for (const t of [vfsSyscalls, vmSyscalls, kernSyscalls, ktraceSyscalls]) {
+  for (const t of [vfsSyscalls, vmSyscalls, kernSyscalls, ktraceSyscalls, uipcSyscalls, epollSyscalls]) {
     for (const [no, h] of Object.entries(t)) table[Number(no)] = h;
   }
   return table;

@@ -8,6 +8,13 @@ import { wakeup } from '../kern/sleep.ts';
 
 export const selChan: object = { name: 'select' };
 
+/**
+ * Called on every selwakeup: edge-triggered epoll instances (sys_epoll.ts)
+ * look at their files here to notice readiness they must report once.
+ */
+export const selHooks = new Set<() => void>();
+
 export function selwakeup(): void {
   wakeup(selChan);
+  for (const h of selHooks) h();
 }

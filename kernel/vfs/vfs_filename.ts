@@ -1,12 +1,13 @@
 /*
  * A name for an open file, as /proc/<pid>/fd/N and /proc/<pid>/maps show it:
  * the path it was opened by (made absolute on demand, since that costs a
- * getcwd walk), "pipe:[ino]" for pipes, the device path for ttys.
+ * getcwd walk), "pipe:[ino]" for pipes, "socket:[ino]" for sockets, the device
+ * path for ttys.
  */
 import { DEV_CONSOLE, DEV_TTY } from '../dev/cdev.ts';
 import type { File } from './file.ts';
 import { vnodePath } from './vfs_getcwd.ts';
-import { VDIR, type Vnode } from './vnode.ts';
+import { VDIR, VSOCK, type Vnode } from './vnode.ts';
 
 /** The path fp was opened by, absolute as seen from root, or null if unknown. */
 export function filePath(fp: File, root: Vnode): string | null {
@@ -23,7 +24,10 @@ export function filePath(fp: File, root: Vnode): string | null {
 
 export function fileName(fp: File, root: Vnode): string {
   const vp = fp.vnode;
-  if (!vp) return `pipe:[${fp.ops.stat(fp).ino}]`;
+  if (!vp) {
+    const st = fp.ops.stat(fp);
+    return st.type === VSOCK ? `socket:[${st.ino}]` : `pipe:[${st.ino}]`;
+  }
   if (vp.type === VDIR) {
     try {
       return vnodePath(vp, root);
