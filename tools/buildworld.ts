@@ -18,6 +18,7 @@
  *   ldadd=-lm       extra link arguments
  *   cflags=...      extra compile arguments
  *   static=1        link statically (init and sh may want this)
+ *   mode=4755       the installed mode (octal; default 0755): su, passwd
  *
  * Incremental: each output has a `.hash` beside it in obj/ (sources, flags,
  * compiler identity, libutil); an unchanged hash means no compile.
@@ -87,6 +88,8 @@ export interface Program {
   ldadd: string[];
   cflags: string[];
   static: boolean;
+  /** installed mode, from build.conf's mode= (octal); 0755 when absent */
+  mode?: number;
 }
 
 export interface BuildOptions {
@@ -140,6 +143,7 @@ export function listPrograms(): Program[] {
         ldadd: words(conf.ldadd),
         cflags: words(conf.cflags),
         static: conf.static === '1',
+        mode: /^[0-7]{3,4}$/.test(conf.mode ?? '') ? parseInt(conf.mode, 8) : undefined,
       });
     }
   }
@@ -335,7 +339,7 @@ export async function buildWorld(opts: BuildOptions = {}): Promise<BuildResult> 
       const bin = join(obj, p.section, p.name, p.name);
       if (!existsSync(bin)) continue;
       const dst = join(root, p.installDir, p.name);
-      install(bin, dst, 0o755);
+      install(bin, dst, p.mode ?? 0o755);
       installed.add(dst);
       for (const l of p.links) {
         const ldst = join(root, p.installDir, l);
