@@ -103,4 +103,36 @@ export interface Platform {
    * locked, if writable) by the host before boot. Absent: no disks.
    */
   blockStores?: readonly BlockStore[];
+  /** The network backends of config.nets (-I), in the same order. Absent: none. */
+  netBackends?: readonly NetBackend[];
+}
+
+/**
+ * The host side of one vke interface (config.nets[i]): a relay connection
+ * (WebSocket, one binary message per Ethernet frame) or a tap. The host opens
+ * it before boot; the kernel's vke driver calls attach() at every boot (a
+ * reboot re-attaches the same backend) and detach() at halt.
+ */
+export interface NetBackend {
+  /** What it is connected to, for boot messages (`ws://127.0.0.1:8086/bridge0`). */
+  readonly description: string;
+  /** hw.vkeN.tap_unit: the tap(4) unit, -1 for a socket (relay) backend. */
+  readonly tapUnit: number;
+  /** Link state now: true while the relay connection is open. */
+  readonly linkUp: boolean;
+  /** Start delivering to h; mac is the interface's address (for keepalive frames). */
+  attach(h: NetBackendHandlers, mac: Uint8Array): void;
+  /** Stop delivering (the kernel halted); the connection may stay for a reboot. */
+  detach(): void;
+  /** Send one frame; false if it was dropped (link down, host buffer full). */
+  send(frame: Uint8Array): boolean;
+  /** Close for good (the host exits). */
+  close(): void;
+}
+
+export interface NetBackendHandlers {
+  /** One received Ethernet frame (the backend's own copy; the kernel may keep it). */
+  receive(frame: Uint8Array): void;
+  /** The link went up (connected) or down (lost; the backend keeps reconnecting). */
+  link(up: boolean): void;
 }

@@ -239,17 +239,20 @@ export function parseNetif(arg: string, unit: number): NetSpec {
     mac = rest.slice(eq + 1).toLowerCase();
     rest = rest.slice(0, eq);
     if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac)) throw new CmdlineError(`Invalid MAC address: ${mac}`);
+    /* An interface address must be unicast and not all zeros. */
+    if ((parseInt(mac.slice(0, 2), 16) & 1) || mac === '00:00:00:00:00:00') throw new CmdlineError(`Invalid MAC address: ${mac}`);
   }
   let iface: string;
   const url = /^(wss?:\/\/[^/]*(?:\/[^:]*)?)(.*)$/.exec(rest);
   if (url) {
     iface = url[1];
     rest = url[2].startsWith(':') ? url[2].slice(1) : url[2];
-    if (url[2] !== '' && !url[2].startsWith(':')) throw new CmdlineError(`Invalid argument to '-I'`);
+    if ((url[2] !== '' && !url[2].startsWith(':')) || url[2] === ':') throw new CmdlineError(`Invalid argument to '-I'`);
   } else {
     const c = rest.indexOf(':');
     iface = c < 0 ? rest : rest.slice(0, c);
     rest = c < 0 ? '' : rest.slice(c + 1);
+    if (c >= 0 && rest === '') throw new CmdlineError(`Invalid argument to '-I'`);
   }
   if (iface === '') throw new CmdlineError(`Invalid argument to '-I'`);
   const spec: NetSpec = { unit, iface, mac };

@@ -45,6 +45,8 @@ import { Tty, setTtyHooks } from './tty.ts';
 import { VERSION } from './vers.ts';
 import { diskBoot, diskRootFrom, diskRootMount, diskShutdown } from '../dev/disk/disk_attach.ts';
 import { procfsAttach } from '../fs/procfs/procfs_attach.ts';
+import { inet_init } from '../netinet/in_proto.ts';
+import { vkeAttach } from '../dev/vke.ts';
 import { setVfsClock } from '../vfs/vfs_time.ts';
 import { vfsRegisterBase } from '../vfs/vfs_conf.ts';
 
@@ -139,6 +141,7 @@ export class Kernel {
       setVfsClock({ wallMs: () => this.platform.wallclockMs(), uptimeMs: () => this.uptimeMs() });
       vfsRegisterBase(this.pages, this.platform); /* mount(2) types: tmpfs, devfs, procfs, hostfs */
       procfsAttach(this, VERSION);
+      inet_init(this); /* lo0 and AF_INET (netinet/in_proto.ts) */
       diskBoot(this, () => this.bootRoot());
     } catch (e) {
       this.panic(e);
@@ -148,6 +151,7 @@ export class Kernel {
   /* The rest of boot, once the disks are ready: root, init, the scheduler. */
   private bootRoot(): void {
     try {
+      vkeAttach(this); /* -I: vke0.. after the disks, before root, as the real boot log has them */
       this.mountRoot();
       this.startInit();
       this.sched.start();

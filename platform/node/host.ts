@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as fs from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { BlockStore, Platform, HostFs } from '../../kernel/platform.ts';
+import type { BlockStore, NetBackend, Platform, HostFs } from '../../kernel/platform.ts';
 import { hostfsExportedRw, NodeHostFs } from './hostfs.ts';
 
 export interface NodeHostOptions {
@@ -16,6 +16,8 @@ export interface NodeHostOptions {
   onHalt: (status: number) => void;
   /** Disk images opened for -r/-c (platform/node/blockstore.ts). */
   blockStores?: readonly BlockStore[];
+  /** Relay connections for -I (platform/node/netws.ts). */
+  netBackends?: readonly NetBackend[];
 }
 
 export function makeNodePlatform(opts: NodeHostOptions): Platform {
@@ -55,6 +57,7 @@ export function makeNodePlatform(opts: NodeHostOptions): Platform {
     },
     hostCpus: () => os.cpus().length,
     blockStores: opts.blockStores ?? [],
+    netBackends: opts.netBackends ?? [],
   };
 }
 

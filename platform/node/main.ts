@@ -9,6 +9,7 @@ import { makeNodePlatform } from './host.ts';
 import { Pidfile, PidfileError, EX_SOFTWARE } from './pidfile.ts';
 import { MemImage, MemImageError } from './memimg.ts';
 import { DiskOpenError, openHostDisks, type HostBlockStore } from './blockstore.ts';
+import { NetOpenError, openNetBackends } from './netws.ts';
 import * as os from 'node:os';
 
 /* The real vkernel exits with 32 on reboot so a supervisor restarts it; we reboot in-process. */
@@ -106,6 +107,17 @@ async function openMemImage(config: BootConfig): Promise<MemImage> {
   }
 }
 
+/* -I: relay connections, opened before boot so the link may be up by the time vke attaches. */
+function openNets(config: BootConfig): ReturnType<typeof openNetBackends> {
+  try {
+    return openNetBackends(config.nets, { log: (s) => { if (process.env.VKERNEL_QUIET !== '1') process.stderr.write(`vkernel: ${s}\n`); } });
+  } catch (e) {
+    if (!(e instanceof NetOpenError)) throw e;
+    process.stderr.write(`vkernel: ${e.message}\n`);
+    process.exit(1);
+  }
+}
+
 async function main(): Promise<void> {
   const config = parse(process.argv.slice(2));
   const pidfile = await lockPidfile(config.pidfile);
@@ -113,11 +125,13 @@ async function main(): Promise<void> {
   /* At an interactive terminal a panic stops in ddb (BSD's debugger_on_panic); scripts get the exit status. */
   if (process.stdin.isTTY && !config.kenv.has('debug.debugger_on_panic')) config.kenv.set('debug.debugger_on_panic', '1');
   const blockStores = await openDisks(config);
+  const netBackends = openNets(config);
   const term = new Terminal();
   let kernel: Kernel;
   const platform = makeNodePlatform({
     quiet: process.env.VKERNEL_QUIET === '1',
     blockStores,
+    netBackends,
     onHalt(status: number) {
       /* Physical memory goes to the image whenever the machine stops: halt, reboot, panic. */
       memimg.save(kernel.physmemBuffer());
@@ -126,6 +140,7 @@ async function main(): Promise<void> {
         return;
       }
       term.leave();
+      for (const nb of netBackends) nb.close();
       memimg.release();
       pidfile?.release();
       process.exitCode = status;

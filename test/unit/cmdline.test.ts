@@ -98,6 +98,36 @@ test('-I accepts the seven address forms, MACs and ws:// URLs', () => {
   fails(() => parseNetif('', 0), "Invalid argument to '-I'");
 });
 
+test('-I: each of the seven address forms of vkernel(7), and their errors', () => {
+  const f = (arg: string) => {
+    const n = parseNetif(arg, 0);
+    return [n.iface, n.bridge ?? n.hostAddr, n.guestAddr, n.netmaskLen];
+  };
+  assert.deepEqual(f('tap0:10.0.0.1'), ['tap0', '10.0.0.1', undefined, undefined]);          // a
+  assert.deepEqual(f('tap0:10.0.0.1/24'), ['tap0', '10.0.0.1', undefined, 24]);              // a/z
+  assert.deepEqual(f('tap0:10.0.0.1:10.0.0.2'), ['tap0', '10.0.0.1', '10.0.0.2', undefined]); // a:b
+  assert.deepEqual(f('tap0:10.0.0.1:10.0.0.2/30'), ['tap0', '10.0.0.1', '10.0.0.2', 30]);    // a:b/z
+  assert.deepEqual(f('auto:bridge0'), ['auto', 'bridge0', undefined, undefined]);            // bridgeX
+  assert.deepEqual(f('auto:bridge12:10.2.0.7'), ['auto', 'bridge12', '10.2.0.7', undefined]); // bridgeX:b
+  assert.deepEqual(f('auto:bridge1:10.2.0.7/16'), ['auto', 'bridge1', '10.2.0.7', 16]);      // bridgeX:b/z
+  assert.deepEqual(f('ws://127.0.0.1:8086/lab:bridge2:10.2.0.3/16'), ['ws://127.0.0.1:8086/lab', 'bridge2', '10.2.0.3', 16]);
+  assert.deepEqual(f('bridge3'), ['bridge3', undefined, undefined, undefined]);
+  assert.equal(parseNetif('auto=02:AA:bb:00:00:01', 0).mac, '02:aa:bb:00:00:01');
+  fails(() => parseNetif('tap0:10.0.0.1/0', 0), 'Invalid netmask len: 0');
+  fails(() => parseNetif('tap0:10.0.0.1/x', 0), 'Invalid netmask len: x');
+  fails(() => parseNetif('tap0:bridgeX', 0), 'Invalid pseudo netif address: bridgeX');
+  fails(() => parseNetif('tap0:10.0.0.1:bridge0', 0), 'Invalid pseudo netif address: bridge0');
+  fails(() => parseNetif('tap0:1.2.3.4:5.6.7.8:9.9.9.9', 0), "Invalid argument to '-I'");
+  fails(() => parseNetif('tap0:', 0), "Invalid argument to '-I'");
+  fails(() => parseNetif('ws://h:1/rxx:', 0), /Invalid/);
+  fails(() => parseNetif('auto=01:00:5e:00:00:01', 0), 'Invalid MAC address: 01:00:5e:00:00:01');
+  fails(() => parseNetif('auto=00:00:00:00:00:00', 0), 'Invalid MAC address: 00:00:00:00:00:00');
+  fails(() => parseNetif('auto=02:00:00:00:00', 0), 'Invalid MAC address: 02:00:00:00:00');
+  const many = Array.from({ length: 17 }, () => ['-I', 'auto']).flat();
+  fails(() => boot(many), /Too many network interfaces/);
+  assert.equal(boot(['-I', 'auto', '-I', 'bridge1']).nets[1].unit, 1);
+});
+
 test('formatCmdline round-trips', () => {
   const args = ['-sv', '-m', '256m', '-n', '4', '-r', 'root.img:S1', '-c', 'x.iso', '-I', 'auto:bridge0', '-e', 'a=1:b=2'];
   const c = boot(args);

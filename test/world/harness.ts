@@ -17,7 +17,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import {
-  chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync,
+  chmodSync, closeSync, existsSync, fstatSync, linkSync, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { constants, cpus } from 'node:os';
@@ -263,7 +264,17 @@ function bootAndRun(prog: string, args: string[], opts: RunOptions): Promise<Bin
     }, opts.timeoutMs !== undefined ? opts.timeoutMs + BOOT_ALLOWANCE_MS : 30_000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const read = (f: string) => (existsSync(f) ? readFileSync(f) : Buffer.alloc(0));
+      /* A runaway program must not take the test process with it: keep the first 64 MiB. */
+      const read = (f: string) => {
+        if (!existsSync(f)) return Buffer.alloc(0);
+        const fd = openSync(f, 'r');
+        try {
+          const b = Buffer.alloc(Math.min(fstatSync(fd).size, 64 << 20));
+          return b.subarray(0, readSync(fd, b, 0, b.length, 0));
+        } finally {
+          closeSync(fd);
+        }
+      };
       const o = read(files.out);
       const e = read(files.err).toString('utf8');
       /* What the kernel itself said (a panic, vkrun's own failure) goes with stderr. */

@@ -168,7 +168,7 @@ describe('init and the boot userland', { concurrency: 2 }, () => {
     await c.expect('Mounting root from hostfs:');
     await c.expect('Mounting local file systems:');
     await c.expect('Setting hostname: vkernel.');
-    await c.expect(/ifconfig not found/);
+    await c.expect(/Starting network: lo0\.\r?\n/);
     await c.expect(/\r\n\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \w+ \d{4}\r\n/);	// rc's date
     await c.expect('\r\nDragonFly/riscv64 (vkernel) (console)\r\n\r\n');
     await c.expect('login: ');

@@ -9,6 +9,7 @@ import { ST_RDONLY } from '../../vfs/vfs_mount.ts';
 import type { Vnode } from '../../vfs/vnode.ts';
 import { PfsFile, type PfsNode } from './procfs_vnops.ts';
 import { procfsHooks, type ProcfsMount } from './procfs_vfsops.ts';
+import { procNetDir } from './procfs_net.ts';
 
 /** "from path type options 0 0" per mount, paths as seen from root. */
 export function mountsText(root: Vnode): string {
@@ -66,6 +67,7 @@ export function sysEntries(mp: ProcfsMount): Map<string, () => PfsNode> {
     return `${s.toFixed(2)} ${(s * procfsHooks.ncpus()).toFixed(2)}\n`;
   }));
   m.set('loadavg', f(loadavg));
+  m.set('net', () => procNetDir(mp));
   m.set('version', f(() => `${procfsHooks.version()}\n`));
   m.set('filesystems', f(() => vfsTypeNames().map((n) => (n === 'hostfs' ? `\t${n}` : `nodev\t${n}`)).join('\n') + '\n'));
   return m;

@@ -2,8 +2,8 @@
  * vkrun: pid 1 for the world tests inside the vkernel. The test harness
  * hard-links this program as /.jobs/N in a copy of the world's root and
  * writes the job beside it as /.jobs/N.job; the kernel boots with
- * init_path=/.jobs/N.  vkrun mounts the harness's scratch tree (a hostfs
- * export) at the same path the host uses, sets up stdin (a pipe fed from a
+ * init_path=/.jobs/N.  vkrun mounts procfs on /proc and the harness's
+ * scratch tree (a hostfs export) at the same path the host uses, sets up stdin (a pipe fed from a
  * file, as a shell pipeline would), stdout and stderr (files), runs the
  * program and exits with its status (128 + signal if killed), which
  * bin/vkernel turns into its own exit status.
@@ -137,6 +137,9 @@ main(int argc, char **argv)
 	for (int i = 0; i < ec; i++)
 		ev[i] = next();
 
+	/* As in a booted world (fstab): procfs on /proc, for ps, netstat and /proc/self. */
+	if (mount("proc", "/proc", "procfs", 0, NULL) < 0)
+		fail("/proc");
 	/* The harness made the mount point in the root; under /tmp a tmpfs hides it. */
 	mkdirs(export);
 	if (mount(export, export, "hostfs", 0, NULL) < 0)
