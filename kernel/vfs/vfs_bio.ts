@@ -11,6 +11,10 @@
  *    and dirty masks keep that straight without a read-modify-write.
  *  - flush: dirty buffers go out in block order, adjacent ones clustered
  *    into one store write; sync waits (sleeps) until the store has them.
+ *    Flushes are ordered: one flush's store writes start only after every
+ *    earlier flush's writes (and store flush) finished, so what a file
+ *    system flushed and then wrote reaches the store after it (UFS: the
+ *    dirty mark before anything a mount writes; the clean mark last).
  *
  * A periodic syncer writes buffers dirty for longer than DIRTY_AGE_MS, and
  * clean buffers are evicted LRU beyond the memory bound.
@@ -54,6 +58,7 @@ export class Buf {
   reading = false;      // a store read is filling it
   error = false;        // the last read failed
   used = false;         // touched since eviction last passed it
+  writing = 0;          // store writes of its contents in flight: not evictable (a reread would be stale)
   constructor(readonly dev: BioDev, readonly blkno: number) {}
 }
 
@@ -130,7 +135,7 @@ export class BufCache {
         this.lru.add(bp);
         continue;
       }
-      if (bp.dirty || bp.reading) continue;
+      if (bp.dirty || bp.reading || bp.writing) continue;
       this.lru.delete(bp);
       bp.dev.forget(bp);
       this.stats.buffers--;
@@ -209,8 +214,8 @@ export class BufCache {
 export class BioDev {
   private readonly bufs = new Map<number, Buf>();
   private readonly dirtyBufs = new Set<Buf>();
-  /* Store writes in flight, so a flush also waits for earlier ones. */
-  private readonly writing = new Set<Promise<void>>();
+  /* The last flush: the next one's writes start when it has settled (true: it succeeded). */
+  private chain: Promise<boolean> = Promise.resolve(true);
   /* Where recent reads ended: a read starting at one of them is sequential. */
   private readonly streamEnds: number[] = [];
   /** Ordering points seen (UFS: one per finished operation). */
@@ -360,39 +365,57 @@ export class BioDev {
 
   /**
    * Write back dirty buffers that were dirtied at or before `before` (uptime
-   * ms; Infinity = all). The token completes when these writes and any
-   * earlier ones in flight are on the store (and the store flushed).
+   * ms; Infinity = all). Their contents are taken now and the buffers are
+   * clean at once; the store writes start when every earlier flush has
+   * finished. The token completes when these writes and all earlier ones
+   * are on the store (and the store flushed); it fails if any of them did.
    */
   flush(before: number, storeFlush = before === Infinity): FlushToken {
     const token = new FlushToken();
     const list = [...this.dirtyBufs].filter((bp) => bp.dirtySince <= before).sort((a, b) => a.blkno - b.blkno);
-    const waits = [...this.writing];
-    for (const run of clusters(list)) waits.push(this.writeRun(run));
+    const runs = clusters(list).map((run) => this.takeRun(run));
     this.cache.ioStart();
-    token.finished = Promise.all(waits)
-      .then(() => (storeFlush && !this.readOnly ? this.store.flush() : undefined))
-      .catch(() => { token.failed = true; })
-      .finally(() => {
-        token.done = true;
-        wakeup(token);
-        this.cache.ioDone();
-      });
+    const earlier = this.chain;
+    const mine = earlier.then(async () => {
+      try {
+        await Promise.all(runs.map((r) => this.writeRun(r)));
+        if (storeFlush && !this.readOnly) await this.store.flush();
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    this.chain = mine;
+    token.finished = Promise.all([earlier, mine]).then(([earlierOk, ok]) => {
+      token.failed = !(earlierOk && ok);
+      token.done = true;
+      wakeup(token);
+      this.cache.ioDone();
+    });
     return token;
   }
 
-  /* One store write for a run of adjacent buffers (or the dirty sectors of one partial buffer). */
-  private writeRun(run: Buf[]): Promise<void> {
+  /* A run's bytes as they are now; its buffers are clean but pinned until the store has them. */
+  private takeRun(run: Buf[]): { bufs: Buf[]; pieces: { off: number; bytes: Uint8Array }[] } {
     const pieces = runPieces(run);
-    for (const bp of run) this.clean(bp);
-    const p = Promise.all(pieces.map(({ off, bytes }) => {
-      this.cache.stats.writes++;
-      this.cache.stats.writeBytes += bytes.length;
-      return this.store.write(off, bytes);
-    })).then(() => undefined);
-    this.writing.add(p);
-    const forget = (): void => { this.writing.delete(p); };
-    p.then(forget, forget);
-    return p;
+    for (const bp of run) {
+      this.clean(bp);
+      bp.writing++;
+    }
+    return { bufs: run, pieces };
+  }
+
+  /* The store writes of one run (one write for adjacent whole buffers, or the dirty sectors of a partial one). */
+  private async writeRun(r: { bufs: Buf[]; pieces: { off: number; bytes: Uint8Array }[] }): Promise<void> {
+    try {
+      await Promise.all(r.pieces.map(({ off, bytes }) => {
+        this.cache.stats.writes++;
+        this.cache.stats.writeBytes += bytes.length;
+        return this.store.write(off, bytes);
+      }));
+    } finally {
+      for (const bp of r.bufs) bp.writing--;
+    }
   }
 
   private clean(bp: Buf): void {

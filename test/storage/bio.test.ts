@@ -10,6 +10,13 @@ import assert from 'node:assert/strict';
 import { SleepRequest } from '../../kernel/kern/sleep.ts';
 import type { BlockStore } from '../../kernel/platform.ts';
 import { BIO_BSIZE, BufCache, DIRTY_AGE_MS } from '../../kernel/vfs/vfs_bio.ts';
+import { setCurproc } from '../../kernel/vfs/vfs_curproc.ts';
+import type { Proc } from '../../kernel/kern/proc.ts';
+import type { PageAllocator } from '../../kernel/vm/vm_page.ts';
+import { MemBlockDev } from '../../kernel/fs/ufs/ufs_blockdev.ts';
+import { mkfs } from '../../kernel/fs/ufs/ufs_mkfs.ts';
+import { IFREG } from '../../kernel/fs/ufs/ufs_volume.ts';
+import { UfsMount } from '../../kernel/fs/ufs/ufs_vfsops.ts';
 
 class MemStore implements BlockStore {
   readonly bytes: Uint8Array;
@@ -118,4 +125,85 @@ test('clean buffers are evicted beyond the bound; dirty ones stay', async () => 
   const first = new Uint8Array(BIO_BSIZE);
   dev.read(0, first);
   assert.ok(first.every((x) => x === 9), 'the dirty buffer survived');
+});
+
+/* A store whose writes finish only when the test says so. */
+class GatedStore extends MemStore {
+  gates: (() => void)[] = [];
+  override async write(off: number, data: Uint8Array): Promise<void> {
+    this.writes.push([off, data.length]);
+    await new Promise<void>((r) => this.gates.push(r));
+    this.bytes.set(data, off);
+  }
+}
+
+test('flushes are ordered: the second one\'s writes start after the first is on the store; buffers in flight are not evicted', async () => {
+  let now = 0;
+  const cache = new BufCache({ maxBytes: 64 * BIO_BSIZE, uptimeMs: () => now++ });
+  const store = new GatedStore(4 << 20);
+  const dev = cache.attach(store, 'vkd0');
+  dev.write(5 * BIO_BSIZE, new Uint8Array(BIO_BSIZE).fill(1));   /* e.g. metadata */
+  dev.write(9 * BIO_BSIZE, new Uint8Array(BIO_BSIZE).fill(2));
+  const first = dev.flush(Infinity);
+  dev.write(0, new Uint8Array(512).fill(3));                      /* e.g. the superblock's clean mark */
+  const second = dev.flush(Infinity);
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(store.writes, [[5 * BIO_BSIZE, BIO_BSIZE], [9 * BIO_BSIZE, BIO_BSIZE]], 'only the first flush is issued');
+  /* Reading far more blocks than the cache holds must not drop the unwritten buffers. */
+  const buf = new Uint8Array(BIO_BSIZE);
+  for (let b = 100; b < 300; b++) {
+    try { dev.read(b * BIO_BSIZE, buf); } catch (e) { if (!(e instanceof SleepRequest)) throw e; }
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  dev.read(5 * BIO_BSIZE, buf);
+  assert.ok(buf.every((x) => x === 1), 'a buffer being written stays cached');
+  store.gates.splice(0).forEach((g) => g());
+  await new Promise((r) => setTimeout(r, 10));
+  assert.ok(first.done && !first.failed && !second.done);
+  assert.deepEqual(store.writes.slice(2), [[0, 512]], 'the second flush follows');
+  store.gates.splice(0).forEach((g) => g());
+  await new Promise<void>((r) => cache.whenIdle(r));
+  assert.ok(second.done && !second.failed);
+  assert.ok(store.bytes.subarray(0, 512).every((x) => x === 3));
+});
+
+test('fsync in one process does not return on a flush another process started before its writes', async () => {
+  const img = new MemBlockDev(8 << 20);
+  mkfs(img, { time: 1 });
+  const cache = new BufCache({ maxBytes: 4 << 20, uptimeMs: () => 0 });
+  const store = new GatedStore(img.size);
+  store.bytes.set(img.bytes);
+  const dev = cache.attach(store, 'vkd0');
+  const open = () => store.gates.splice(0).forEach((g) => g());
+  const settle = () => new Promise((r) => setTimeout(r, 10));
+  const mp = await rerun(cache, () => new UfsMount({
+    dev, bio: dev, from: '/dev/vkd0', pages: {} as PageAllocator, readonly: false, dirty: 'refuse', wallMs: () => 1000,
+  }));
+  for (let i = 0; i < 5; i++) { open(); await settle(); }
+  const [a, b] = [{}, {}] as Proc[];
+  const aData = new Uint8Array(8192).fill(0x41), bData = new Uint8Array(8192).fill(0x42);
+  const fileA = await rerun(cache, () => mp.vol.create(mp.vol.root, 'a', IFREG | 0o644, 0, 0));
+  const fileB = await rerun(cache, () => mp.vol.create(mp.vol.root, 'b', IFREG | 0o644, 0, 0));
+  try {
+    setCurproc(a);
+    await rerun(cache, () => mp.vol.write(fileA, 0, aData));
+    assert.throws(() => mp.waitFlush(), (e: unknown) => e instanceof SleepRequest, 'A sleeps on its flush');
+    setCurproc(b);
+    await rerun(cache, () => mp.vol.write(fileB, 0, bData));
+    assert.throws(() => mp.waitFlush(), (e: unknown) => e instanceof SleepRequest, 'B sleeps');
+    open(); /* A's flush reaches the store; B's is next */
+    await settle();
+    const onStore = () => Buffer.from(store.bytes).includes(Buffer.from(bData));
+    let returned = true;
+    try { mp.waitFlush(); } catch (e) { if (!(e instanceof SleepRequest)) throw e; returned = false; }
+    if (returned) assert.ok(onStore(), 'B\'s fsync returned before its data was on the store');
+    for (let i = 0; i < 5; i++) { open(); await settle(); }
+    mp.waitFlush();
+    assert.ok(onStore(), 'B\'s data is on the store');
+    setCurproc(a);
+    mp.waitFlush();
+    assert.ok(Buffer.from(store.bytes).includes(Buffer.from(aData)));
+  } finally {
+    setCurproc(null);
+  }
 });

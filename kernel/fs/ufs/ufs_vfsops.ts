@@ -8,6 +8,7 @@
 import { EBUSY, EROFS, SysError } from '../../kern/errno.ts';
 import { SleepRequest, tsleep } from '../../kern/sleep.ts';
 import { BufCache, FlushToken, type BioDev } from '../../vfs/vfs_bio.ts';
+import { curproc } from '../../vfs/vfs_curproc.ts';
 import { Mount, ST_RDONLY, UFS_MAGIC, type StatFs } from '../../vfs/vfs_mount.ts';
 import type { Vnode } from '../../vfs/vnode.ts';
 import type { PageAllocator } from '../../vm/vm_page.ts';
@@ -41,6 +42,13 @@ export class UfsMount extends Mount {
   private readonly dirtyVnodes = new Set<UfsVnode>();
   private readonly deferredFree = new Set<number>();
   private pendingFlush: FlushToken | null = null;
+  /*
+   * The flush each process's fsync/sync is waiting for, so that its rerun
+   * after the wakeup finds its own flush: one started before another
+   * process's writes would not cover them. Kernel callers (no process) share one.
+   */
+  private readonly flushWaits = new WeakMap<object, FlushToken>();
+  private kernelWait: FlushToken | null = null;
   /** Called once the file system is unmounted (the disk layer frees the device). */
   onRelease: (() => void) | null = null;
   private gone = false;
@@ -77,6 +85,9 @@ export class UfsMount extends Mount {
     if (ro === this.vol.readonly) return;
     if (ro) {
       this.sync();
+      /* As in unmount: the clean mark goes out in a later flush than everything else. */
+      this.vol.sync();
+      this.bio?.flush(Infinity);
       this.vol.unmount();
       this.vol = UfsVolume.mount(this.args.dev, { readonly: true, clock: this.args.wallMs, busy: this.busyFn });
       this.flags |= ST_RDONLY;
@@ -179,32 +190,54 @@ export class UfsMount extends Mount {
    */
   override sync(): void {
     if (this.gone || this.vol.readonly) return;
-    if (this.pendingFlush) {
-      this.waitFlush();
-      return;
+    if (!this.myWait()) {
+      this.pushPending();
+      this.vol.sync();
     }
-    this.pushPending();
-    this.vol.sync();
     this.waitFlush();
   }
 
-  /** Start (or keep waiting for) a flush of the device; returns once it is on the store. */
+  private myWait(): FlushToken | null {
+    const p = curproc();
+    return (p ? this.flushWaits.get(p) : this.kernelWait) ?? null;
+  }
+
+  private setMyWait(t: FlushToken | null): void {
+    const p = curproc();
+    if (!p) this.kernelWait = t;
+    else if (t) this.flushWaits.set(p, t);
+    else this.flushWaits.delete(p);
+  }
+
+  /**
+   * Flush the device and sleep until everything written so far is on the
+   * store; the rerun after the wakeup finds the caller's flush done and returns.
+   */
   waitFlush(): void {
     if (!this.bio || this.vol.readonly) return;
-    if (!this.pendingFlush) this.pendingFlush = this.bio.flush(Infinity);
-    const t = this.pendingFlush;
-    if (!t.done) {
-      if (BufCache.noSleep) return;
-      tsleep(t, Infinity, false);
+    let t = this.myWait();
+    if (!t) {
+      t = this.bio.flush(Infinity);
+      this.setMyWait(t);
     }
-    this.pendingFlush = null;
+    if (!t.done && !BufCache.noSleep) tsleep(t, Infinity, false);
+    this.setMyWait(null);
   }
 
   /** umount: write back, mark clean, drop the vnodes; waits until the store has it. */
   override unmount(): void {
     if (!this.gone) {
       if (!BufCache.noSleep) this.checkBusy();
-      if (!this.vol.readonly) this.pushPending();
+      if (!this.vol.readonly) {
+        this.pushPending();
+        /*
+         * Everything but the clean mark goes out first: the cache starts the
+         * next flush's writes only after this one is on the store, so a
+         * crash never leaves fs_clean = 1 over metadata that did not land.
+         */
+        this.vol.sync();
+        this.bio?.flush(Infinity);
+      }
       this.vol.unmount();
       this.gone = true;
       for (const vp of this.vnodes.values()) vp.dropPages();
