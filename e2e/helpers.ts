@@ -21,7 +21,8 @@ export function buildDemo(): void {
 }
 
 export async function startServer(extra: InlineConfig = {}): Promise<{ server: ViteDevServer; url: string }> {
-  const server = await createServer({ root: ROOT, logLevel: 'silent', ...extra, server: { host: '127.0.0.1', port: 0, ...extra.server } });
+  /* No HMR: a source edited while tests run would otherwise reload the page under them. */
+  const server = await createServer({ root: ROOT, logLevel: 'silent', ...extra, server: { host: '127.0.0.1', port: 0, hmr: false, ...extra.server } });
   await server.listen();
   const addr = server.httpServer!.address();
   if (addr === null || typeof addr === 'string') throw new Error('no address');
@@ -51,7 +52,14 @@ export async function waitState(page: Page, state: string, timeout = 30000): Pro
 
 /** Replace the form through the command line field (the typed-line path). */
 export async function typeCmdline(page: Page, line: string): Promise<void> {
+  /* Wait for the page's own defaults (the world root arrives late) so they cannot replace the line. */
+  await page.waitForFunction(() => document.documentElement.dataset.formReady === '1', null, { timeout: 30_000, polling: 50 });
   const input = page.getByTestId('cmdline');
   await input.fill(line);
   await input.press('Enter');
+  /* Settled: the form took the line (Apply goes disabled) or the vkernel's message is shown. */
+  await page.waitForFunction(() => {
+    const apply = document.querySelector('[data-testid="cmdline"]')?.parentElement?.querySelector('button');
+    return (apply as HTMLButtonElement | null)?.disabled === true || document.querySelector('[data-testid="cmdline-error"]') !== null;
+  }, null, { timeout: 10_000, polling: 50 });
 }

@@ -7,26 +7,36 @@
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ViteDevServer } from 'vite';
 import type { Browser, Page } from 'playwright-core';
-import { launch, ROOT, screen, startServer, waitScreen, waitState } from './helpers.ts';
+import { launch, ROOT, screen, startServer, typeCmdline, waitScreen, waitState } from './helpers.ts';
+import { MemBlockDev } from '../kernel/fs/ufs/ufs_blockdev.ts';
+import { dsOpen } from '../kernel/dev/disk/diskslice.ts';
+import { UfsVolume } from '../kernel/fs/ufs/ufs_volume.ts';
+import { fsck } from '../kernel/fs/ufs/ufs_fsck.ts';
 
 const haveWorld = existsSync(join(ROOT, 'public', 'images', 'root.img'));
 let server: ViteDevServer;
 let browser: Browser;
 let url: string;
+let scratch: string;
 
 before(async () => {
   if (!haveWorld) return;
-  ({ server, url } = await startServer());
+  scratch = mkdtempSync(join(tmpdir(), 'vk-e2e-world-'));
+  /* No HMR: engineers editing sources would otherwise reload the page mid-boot. */
+  ({ server, url } = await startServer({ server: { hmr: false } }));
   browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
   await server?.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
 /** Count of a string on the screen (prompts repeat: wait for one more). */
@@ -39,11 +49,19 @@ async function run(page: Page, cmd: string, expect: string): Promise<void> {
   await waitScreen(page, expect);
 }
 
+function row(page: Page, name: string) {
+  return page.locator(`[data-testid="image-row"][data-name="${name}"]`);
+}
+
 async function login(page: Page): Promise<void> {
   await waitScreen(page, 'login: ', 60000);
   const prompts = await count(page, ':~ # ');
   await page.evaluate(() => window.vkernel.type('root\r'));
-  await page.waitForFunction((n) => window.vkernel.screen().split(':~ # ').length - 1 > n, prompts, { timeout: 30000 });
+  try {
+    await page.waitForFunction((n) => window.vkernel.screen().split(':~ # ').length - 1 > n, prompts, { timeout: 30000 });
+  } catch (e) {
+    throw new Error(`no shell prompt after login (${String(e).split('\n')[0]}); the terminal shows:\n${await screen(page)}`);
+  }
 }
 
 test('one click boots the world from a fresh profile; a synced file survives a reload; Reset disk drops it', { skip: !haveWorld && 'no public/images/root.img (npm run buildworld)' }, async () => {
@@ -101,3 +119,108 @@ test('an ISO uploaded through the file chooser boots as vcd0 (cd9660 root)', { s
   await run(page, 'test -x /bin/sh && echo found-$((1+1))', 'found-2');
   await ctx.close();
 });
+
+const haveXorriso = existsSync('/usr/bin/xorriso');
+
+test('an ISO made by xorriso, uploaded with progress, is vcd0 beside the world root; the guest mounts it and reads a file',
+  { skip: (!haveWorld && 'no public/images/root.img (npm run buildworld)') || (!haveXorriso && 'no xorriso') }, async () => {
+    const dir = join(scratch, 'isotree');
+    mkdirSync(join(dir, 'docs'), { recursive: true });
+    const word = `cd9660-${Date.now()}`;
+    writeFileSync(join(dir, 'docs', 'readme.txt'), `${word}\n`);
+    /* Big enough that the upload reports progress more than once (16 chunks per transaction). */
+    writeFileSync(join(dir, 'filler.bin'), Uint8Array.from({ length: 6 << 20 }, (_, i) => (i * 31) & 0xff));
+    const iso = join(scratch, 'lesson.iso');
+    execFileSync('xorriso', ['-as', 'mkisofs', '-R', '-J', '-o', iso, dir], { stdio: 'ignore' });
+
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(url);
+    /* Record every progress bar the upload shows. */
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seenProgress: string[] }).seenProgress = seen;
+      new MutationObserver(() => {
+        const p = document.querySelector('[data-testid="progress"]');
+        if (p) seen.push(p.textContent ?? '');
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.getByTestId('upload').setInputFiles(iso);
+    await page.getByTestId('library-message').getByText(/Uploaded lesson\.iso/).waitFor();
+    const seen = await page.evaluate(() => (window as unknown as { seenProgress: string[] }).seenProgress);
+    assert.ok(seen.some((t) => /Uploading lesson\.iso/.test(t) && /MiB \/ /.test(t)), `progress shown: ${seen.join(' | ')}`);
+    assert.equal(await row(page, 'lesson.iso').locator('td').nth(2).innerText(), 'iso');
+
+    /* The first -r is the root (vkd0); the -c after it is vcd0, not the boot disk. */
+    await typeCmdline(page, '-m 128m -r /images/root.img -c lesson.iso');
+    await page.getByTestId('boot').click();
+    await login(page);
+    assert.match(await screen(page), /Mounting root from ufs:vkd0/);
+    await run(page, 'mount_cd9660 /dev/vcd0 /mnt && echo mounted-$((2+3))', 'mounted-5');
+    await run(page, 'cat /mnt/docs/readme.txt; umount /mnt && echo unmounted-$((3+3))', 'unmounted-6');
+    assert.ok((await screen(page)).includes(word), 'the file read from the ISO');
+    await run(page, 'halt', 'The operating system has halted.');
+    await waitState(page, 'halted', 30000);
+    await ctx.close();
+  });
+
+/** Download an image through the library's button; its bytes. */
+async function download(page: Page, name: string): Promise<Uint8Array> {
+  const dl = page.waitForEvent('download', { timeout: 120000 });
+  await row(page, name).getByRole('button', { name: 'Download' }).click();
+  return new Uint8Array(readFileSync(await (await dl).path()));
+}
+
+/** The downloaded file system checks clean and holds the file the guest wrote. */
+function checkUfs(dev: ReturnType<typeof dsOpen>, file: string, text: string): void {
+  assert.ok(dev, 'the partition is there');
+  const r = fsck(dev);
+  assert.ok(r.ok && r.clean, `checks clean: ${r.errors.join('; ')} ${r.clean ? '' : '(not marked clean)'}`);
+  const vol = UfsVolume.mount(dev, { readonly: true });
+  const ino = vol.lookup(vol.lookup(vol.root, 'lesson'), file);
+  assert.equal(new TextDecoder().decode(vol.read(ino, 0, 1000)), text);
+}
+
+async function newDisk(page: Page, name: string, format: boolean): Promise<void> {
+  await page.getByRole('button', { name: 'New disk…' }).click();
+  await page.getByLabel('new disk name').fill(name);
+  await page.getByLabel('new disk size').fill('16m');
+  if (!format) await page.getByLabel('UFS1 (MBR + disklabel)').uncheck();
+  await page.getByRole('button', { name: 'Create' }).click();
+  await row(page, name).waitFor();
+}
+
+test('New disks from the UI are vkd1 beside the world root: mounted (and newfs\'d) in the guest, written, downloaded, checked',
+  { skip: !haveWorld && 'no public/images/root.img (npm run buildworld)' }, async () => {
+    const ctx = await browser.newContext({ acceptDownloads: true });
+    const page = await ctx.newPage();
+    await page.goto(url);
+    await newDisk(page, 'data.img', true);
+
+    /* Pre-formatted: UFS1 in slice 1, partition a. */
+    await typeCmdline(page, '-m 128m -r /images/root.img -r data.img');
+    await page.getByTestId('boot').click();
+    await login(page);
+    await run(page, 'ls /dev | tr "\\n" " "; echo; echo listed-$((1+1))', 'listed-2');
+    assert.match(await screen(page), /vkd1s1a/);
+    await run(page, 'mount /dev/vkd1s1a /mnt && mkdir /mnt/lesson && echo written in the guest > /mnt/lesson/note.txt && sync && umount /mnt && echo stored-$((2+2))', 'stored-4');
+    await run(page, 'halt', 'The operating system has halted.');
+    await waitState(page, 'halted', 30000);
+    let bytes = await download(page, 'data.img');
+    assert.equal(bytes.length, 16 << 20);
+    checkUfs(dsOpen(new MemBlockDev(bytes), 's1a'), 'note.txt', 'written in the guest\n');
+
+    /* Blank ("UFS1" unchecked): the guest's newfs makes the file system on the whole disk. A fresh page: a clean screen. */
+    await page.reload();
+    await newDisk(page, 'blank.img', false);
+    await typeCmdline(page, '-m 128m -r /images/root.img -r blank.img');
+    await page.getByTestId('boot').click();
+    await login(page);
+    await run(page, 'newfs /dev/vkd1 && mount /dev/vkd1 /mnt && mkdir /mnt/lesson && echo made by newfs > /mnt/lesson/n.txt && sync && umount /mnt && echo stored-$((3+2))', 'stored-5');
+    await run(page, 'halt', 'The operating system has halted.');
+    await waitState(page, 'halted', 30000);
+    bytes = await download(page, 'blank.img');
+    assert.equal(bytes.length, 16 << 20);
+    checkUfs(new MemBlockDev(bytes), 'n.txt', 'made by newfs\n');
+    await ctx.close();
+  });

@@ -108,6 +108,10 @@ function Playground() {
     });
   }, []);
   useEffect(() => {
+    /* For scripts and tests: the form has its final defaults; typing into it now sticks. */
+    if (ready) document.documentElement.dataset.formReady = '1';
+  }, [ready]);
+  useEffect(() => {
     if (ready && new URLSearchParams(location.search).has('autoboot')) boot();
     // Once, when the form is settled: ?autoboot boots the linked (or default) setup.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -37,6 +37,7 @@ export interface FormState {
   kmemWritable: boolean;
   softwarePageTables: boolean;
   pidfile: string;
+  memImage: string;   // -i: the library image physical memory is saved into at halt
 }
 
 /** Field keys errors are reported under: mem, ncpus, cpulock, pidfile, disk.N, net.N, env.N, cmdline. */
@@ -46,7 +47,7 @@ export function defaultForm(): FormState {
   return {
     mem: '128m', ncpus: '1', lbits: '', cbits: '', cpulock: 'any', disks: [], nets: [],
     env: ['init_path=/bin/guess'], singleUser: false, verbose: false, kmemWritable: false,
-    softwarePageTables: false, pidfile: '',
+    softwarePageTables: false, pidfile: '', memImage: '',
   };
 }
 
@@ -78,6 +79,7 @@ export function formArgv(f: FormState): string[] {
   out.push('-n', ncpusArg(f));
   if (f.cpulock.trim() && f.cpulock.trim() !== 'any') out.push('-l', f.cpulock.trim());
   if (f.pidfile.trim()) out.push('-p', f.pidfile.trim());
+  if (f.memImage.trim()) out.push('-i', f.memImage.trim());
   for (const d of f.disks) out.push(d.kind === 'vkd' ? '-r' : '-c', diskArg(d));
   for (const n of f.nets) out.push('-I', netArg(n));
   for (const e of f.env) if (e.trim()) out.push('-e', e.trim());
@@ -153,6 +155,7 @@ export function configToForm(c: BootConfig): FormState {
     env: [...c.kenv].map(([k, v]) => (/[:"']/.test(v) ? `${k}="${v}"` : `${k}=${v}`)),
     singleUser: c.singleUser, verbose: c.verbose, kmemWritable: c.kmemWritable, softwarePageTables: c.softwarePageTables,
     pidfile: c.pidfile ?? '',
+    memImage: c.memImage ?? '',
   };
 }
 

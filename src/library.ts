@@ -1,8 +1,8 @@
 /*
  * The image library's page-side work: streamed upload (Blob.slice, one
  * chunk in memory at a time, a few chunks per IndexedDB transaction),
- * streamed download (a Blob assembled from the stored chunks, so the page
- * never holds the image as one buffer), "New disk", formatted with the
+ * streamed download (by the service worker, else a Blob assembled from the
+ * stored chunks), "New disk", formatted with the
  * project's mkfs: UFS1 inside an MBR slice and a disklabel64 (vkd0s1a), and
  * "Import files": such a disk holding files from the user's computer.
  * tools/makefs.ts itself reads host directories through node:fs, so the
@@ -63,8 +63,75 @@ export async function uploadFile(file: File, onProgress: (p: Progress) => void, 
   }
 }
 
-/** Download an image: its chunks (base chunks for an unchanged overlay) as one Blob, then a save link. */
+/**
+ * Download an image. With a service worker controlling the page
+ * (public/coi-sw.js) it is streamed: the worker answers
+ * <base>__download/<id>/<name> chunk by chunk from IndexedDB and reports
+ * progress by postMessage. Otherwise (the dev server needs no worker) the
+ * chunks become one Blob, which the browser may keep on disk, and a link to it.
+ */
 export async function downloadImage(meta: ImageMeta, onProgress: (p: Progress) => void): Promise<void> {
+  const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker?.controller : null;
+  if (sw && (await downloadViaWorker(meta, onProgress))) return;
+  await downloadViaBlob(meta, onProgress);
+}
+
+function saveLink(href: string, name: string): void {
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+interface DownloadMessage {
+  type: 'vkernel-download';
+  token: string;
+  state: 'progress' | 'done' | 'cancelled' | 'error';
+  done?: number;
+  total?: number;
+  message?: string;
+}
+
+/** The streamed path; false if the controlling worker does not serve downloads (an older one). */
+async function downloadViaWorker(meta: ImageMeta, onProgress: (p: Progress) => void): Promise<boolean> {
+  const token = crypto.randomUUID();
+  const href = new URL(`__download/${encodeURIComponent(meta.id)}/${encodeURIComponent(meta.name)}?token=${token}`, document.baseURI).href;
+  const probe = await fetch(href, { method: 'HEAD' }).catch(() => null);
+  if (probe?.headers.get('x-vkernel-download') !== '1') return false;
+  const t0 = performance.now();
+  const frame = document.createElement('iframe');
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (e: MessageEvent<DownloadMessage>): void => {
+      const m = e.data;
+      if (m?.type !== 'vkernel-download' || m.token !== token) return;
+      if (m.state === 'progress' || m.state === 'done') {
+        const done = m.done ?? 0;
+        onProgress({ done, total: m.total ?? meta.size, bytesPerSec: done / Math.max(0.001, (performance.now() - t0) / 1000) });
+      }
+      if (m.state === 'progress') return;
+      navigator.serviceWorker.removeEventListener('message', onMessage);
+      frame.remove();
+      if (m.state === 'error') reject(new Error(`Download of ${meta.name} failed: ${m.message ?? ''}`));
+      else resolve();
+    };
+    navigator.serviceWorker.addEventListener('message', onMessage);
+    onProgress({ done: 0, total: meta.size, bytesPerSec: 0 });
+    /*
+     * A navigation, not <a download>: Chromium does not route download-attribute
+     * requests through the service worker. The attachment response saves
+     * the file and leaves the frame empty.
+     */
+    frame.hidden = true;
+    frame.src = href;
+    document.body.append(frame);
+  });
+  return true;
+}
+
+/** Its chunks (base chunks for an unchanged overlay) as one Blob, then a save link. */
+async function downloadViaBlob(meta: ImageMeta, onProgress: (p: Progress) => void): Promise<void> {
   const parts: BlobPart[] = [];
   const zero = new Uint8Array(CHUNK_SIZE);
   const n = Math.ceil(meta.size / CHUNK_SIZE);
@@ -82,12 +149,7 @@ export async function downloadImage(meta: ImageMeta, onProgress: (p: Progress) =
     onProgress({ done, total: meta.size, bytesPerSec: done / Math.max(0.001, (performance.now() - t0) / 1000) });
   }
   const url = URL.createObjectURL(new Blob(parts, { type: 'application/octet-stream' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = meta.name;
-  document.body.append(a);
-  a.click();
-  a.remove();
+  saveLink(url, meta.name);
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 

@@ -11,7 +11,9 @@
  * and "Reset disk" deletes them.
  *
  * Both the page (upload, rename, delete) and the kernel worker (BlockStore)
- * use this module; IndexedDB and Web Locks exist in both.
+ * use this module; IndexedDB and Web Locks exist in both. public/coi-sw.js
+ * (plain JS) reads the same database for streamed downloads: keep DB_NAME,
+ * DB_VERSION and the store names in sync with it.
  */
 
 export const CHUNK_SIZE = 256 * 1024;
@@ -20,7 +22,8 @@ const DB_VERSION = 1;
 const IMAGES = 'images';
 const CHUNKS = 'chunks';
 
-export type ImageKind = 'disk' | 'iso';
+/** memimg: physical memory saved at halt (-i), for download and inspection. */
+export type ImageKind = 'disk' | 'iso' | 'memimg';
 
 export interface ImageMeta {
   id: string;
@@ -145,6 +148,17 @@ export async function resetOverlay(id: string): Promise<void> {
   const store = tx.objectStore(IMAGES);
   const m = await reqP(store.get(id) as IDBRequest<ImageMeta | undefined>);
   if (m) store.put({ ...m, modified: Date.now() });
+  await done(tx);
+}
+
+/** Drop all of an image's chunks and give it a new size (-i: a memory image about to be rewritten). */
+export async function clearImage(id: string, size: number): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction([IMAGES, CHUNKS], 'readwrite');
+  tx.objectStore(CHUNKS).delete(chunkRange(id));
+  const store = tx.objectStore(IMAGES);
+  const m = await reqP(store.get(id) as IDBRequest<ImageMeta | undefined>);
+  if (m) store.put({ ...m, size, modified: Date.now() });
   await done(tx);
 }
 

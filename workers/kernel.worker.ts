@@ -17,6 +17,8 @@ import {
   createImage, findByBase, findImage, IdbBlockStore, kindOf, pidfileLockName, RemoteBase, tryLock, type HeldLock,
 } from './idb_store.ts';
 import { loadBundle } from './memfs.ts';
+import { LibraryMemImage } from './memimg.ts';
+import { DEFAULT_RELAY_PORT, RelayNetBackend, relayUrlFor, type WsLike } from './netws.ts';
 
 const DEMO_ROOT = '/demo';
 /* crypto.getRandomValues refuses more than 64 KiB per call. */
@@ -28,7 +30,9 @@ let state: VkState = 'off';
 let config: BootConfig | null = null;
 let winsize = { rows: 24, cols: 80 };
 let stores: IdbBlockStore[] = [];
+let nets: RelayNetBackend[] = [];
 let pidLock: HeldLock | null = null;
+let memImage: LibraryMemImage | null = null;  // -i
 let demoFs: HostFs | null = null;
 let lastLoad = { at: 0, busy: 0 };
 
@@ -121,6 +125,9 @@ function makePlatform(): Platform {
     get blockStores() {
       return stores;
     },
+    get netBackends() {
+      return nets;
+    },
   };
 }
 
@@ -139,6 +146,7 @@ function startKernel(): void {
 
 function onHalt(status: number): void {
   flushOutput();
+  const mem = kernel?.physmemBuffer();
   kernel = null;
   if (status === REBOOT_STATUS) {
     /* halt → exit; reboot → boot again in the same worker, disks and locks kept. */
@@ -146,15 +154,24 @@ function onHalt(status: number): void {
     schedule(startKernel, 0);
     return;
   }
-  void releaseAll().finally(() => setState(status === PANIC_STATUS ? 'panic' : 'halted', status));
+  /* -i: physical memory goes to the library before the state says halted. */
+  const saved = memImage && mem ? memImage.save(mem).catch((e: unknown) => {
+    consoleWrite(new TextEncoder().encode(`vkernel: cannot save ${memImage?.meta.name}: ${String(e)}\r\n`));
+    flushOutput();
+  }) : Promise.resolve();
+  void saved.then(releaseAll).finally(() => setState(status === PANIC_STATUS ? 'panic' : 'halted', status));
 }
 
 async function releaseAll(): Promise<void> {
+  for (const nb of nets) nb.close();
+  nets = [];
   const s = stores;
   stores = [];
   await Promise.allSettled(s.map((st) => st.close()));
   pidLock?.release();
   pidLock = null;
+  memImage?.release();
+  memImage = null;
 }
 
 /* ---- disks: library names or URLs of read-only base images ---- */
@@ -204,7 +221,15 @@ const api: KernelApi = {
         pidLock = await tryLock(pidfileLockName(c.pidfile));
         if (!pidLock) throw new Error('vkernel: Failed to lock pidfile, vkernel already running');
       }
+      if (c.memImage !== undefined) {
+        memImage = await LibraryMemImage.open(c, (s) => consoleWrite(new TextEncoder().encode(`${s}\r\n`)));
+      }
       for (const d of c.disks) stores.push(await openDiskStore(d));
+      /* -I: `auto` is the relay that npm start runs beside the page (same host, port 8086). */
+      const relay = `${self.location.protocol === 'https:' ? 'wss' : 'ws'}://${self.location.hostname}:${DEFAULT_RELAY_PORT}/`;
+      for (const n of c.nets) {
+        nets.push(new RelayNetBackend(relayUrlFor(n, relay), (u) => new WebSocket(u) as unknown as WsLike));
+      }
       const from = c.kenv.get('vfs.root.mountfrom');
       if ((c.disks.length === 0 && from === undefined) || from === `hostfs:${DEMO_ROOT}`) {
         /* No root disk (or asked for by name): the demo programs from an in-memory tree. */
@@ -214,6 +239,8 @@ const api: KernelApi = {
         if (!c.kenv.has('init_path') && manifest.init) c.kenv.set('init_path', manifest.init);
       }
     } catch (e) {
+      await memImage?.discard();
+      memImage = null;
       await releaseAll();
       throw e instanceof Error ? new Error(e.message) : new Error(String(e));
     }

@@ -40,6 +40,9 @@ export function BootForm({ form, errors, images, onChange }: Props) {
         <Field label="Pidfile (-p)" error={errors.pidfile}>
           <input data-testid="pidfile" value={form.pidfile} placeholder="name (a Web Lock)" onChange={(e) => set('pidfile', e.target.value)} />
         </Field>
+        <Field label="Memory image (-i)">
+          <input data-testid="memimage" value={form.memImage} placeholder="library name (saved at halt)" onChange={(e) => set('memImage', e.target.value)} />
+        </Field>
       </div>
       <div className="flags">
         <label><input type="checkbox" checked={form.singleUser} onChange={(e) => set('singleUser', e.target.checked)} /> single-user (-s)</label>

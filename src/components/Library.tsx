@@ -168,7 +168,8 @@ function ImageRow({ meta, inUse, onUse, onJob, onDone }: {
       <td>{meta.kind}</td>
       <td>{new Date(meta.modified).toLocaleString()}</td>
       <td className="actions">
-        <button onClick={() => onUse(meta)} title={meta.kind === 'iso' ? 'add as -c' : 'add as -r'}>{meta.kind === 'iso' ? '+ -c' : '+ -r'}</button>
+        {/* A memory image (-i, saved at halt) is for downloading, not for booting from. */}
+        {meta.kind !== 'memimg' && <button onClick={() => onUse(meta)} title={meta.kind === 'iso' ? 'add as -c' : 'add as -r'}>{meta.kind === 'iso' ? '+ -c' : '+ -r'}</button>}
         <button onClick={() => void act(() => downloadImage(meta, (p) => onJob({ label: `Downloading ${meta.name}`, progress: p })).finally(() => onJob(null)), '')}>Download</button>
         <button onClick={() => setRenaming(meta.name)}>Rename</button>
         {meta.baseUrl && <button disabled={inUse} onClick={() => void act(() => resetOverlay(meta.id), `Reset ${meta.name} to its base image`)}>Reset disk</button>}
