@@ -2,8 +2,9 @@
  * The teacher's session (issue [world]): bin/vkernel boots a copy of the
  * world's root image (public/images/root.img) on a real terminal (a pty via
  * script(1)), root logs in, and the commands a class looks at run one after
- * another: ls, cat, ps, a pipeline, df, mount, dmesg, sysctl, background
- * jobs with ^Z and fg, then halt. Afterwards the image checks clean.
+ * another: ls, cat, ps, a pipeline, df, mount, dmesg, sysctl, a vi edit
+ * saved, top refreshing, ktrace ls; kdump | head, background jobs with ^Z
+ * and fg, then halt. Afterwards the image checks clean.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,10 +48,37 @@ test('a teacher\'s session on the console: log in, look around, jobs, halt', {
     await sh('dmesg | head -3', /\nCopyright \(c\) 2003-\d+ The DragonFly Project\.\n/);
     await sh('sysctl hw.ncpu', /\nhw\.ncpu: 2\n/);
 
+    /* vi: a new file, then an edit with the arrow keys, saved each time. */
+    let from = t.text().length;
+    t.type('vi /tmp/notes.txt\r');
+    await t.until(/new file/, from);
+    t.type('ihello from vi\x1b:wq\r');
+    /* vi leaves the cursor on the last row: the prompt follows an escape sequence, not a newline. */
+    await t.until(/written|characters[^]*root@\S+:\S+ # $/, from);
+    await sh('printf "one\\ntwo\\n" > /tmp/f', /# $/);
+    from = t.text().length;
+    t.type('vi /tmp/f\r');
+    await t.until(/"\/tmp\/f" 2 lines/, from);
+    t.type('\x1b[BA three\x1b:wq\r');
+    await t.until(/characters[^]*root@\S+:\S+ # $/, from);
+    await sh('cat /tmp/notes.txt /tmp/f', /\nhello from vi\none\ntwo three\n/);
+
+    /* top refreshes on its own; q leaves it. */
+    from = t.text().length;
+    t.type('top -s 1\r');
+    await t.until(/last pid:[^]*load averages?:[^]*last pid:/, from);
+    from = t.text().length;
+    t.type('q');
+    await t.until(/root@\S+:\S+ # $/, from);
+
+    /* ktrace ls; kdump | head: the system calls of ls, as the kernel recorded them. */
+    const kd = await sh('ktrace ls / > /dev/null; kdump | head -20', /\n +\d+ ls +CALL +\w+\(/);
+    assert.match(kd, /\n +\d+ ls +RET +\w+ /);
+
     /* Jobs: one in the background, one stopped with ^Z and brought back with fg, then ^C. */
     await sh('sleep 300 &', /\n\[1\] \d+\n/);
     await sh('jobs', /\n\[1\] *\+? *Running +sleep 300/);
-    let from = t.text().length;
+    from = t.text().length;
     t.type('sleep 200\r');
     await new Promise((r) => setTimeout(r, 1500));
     t.type('\x1a');

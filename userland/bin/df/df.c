@@ -225,6 +225,9 @@ main(int argc, char *argv[])
 		}
 		nrows++;
 	}
+	/* As BSD: the header comes with the first file system, so none without one. */
+	if (nrows == 1)
+		return (rval);
 	for (c = 0; c < ncol; c++) {
 		w[c] = 0;
 		for (i = 0; i < nrows; i++)

@@ -668,5 +668,6 @@ main(int argc, char *argv[])
 	}
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(1, "stdout");
-	return (0);
+	/* As BSD: no process matched is a failure (ps -p pid tests for one). */
+	return (nshown == 0 ? 1 : 0);
 }

@@ -144,7 +144,7 @@ main(int argc, char *argv[])
 		if (ktrace(file, ops, facs, getpid()) == -1)
 			err(1, "%s", file);
 		execvp(argv[0], argv);
-		err(errno == ENOENT ? 127 : 126, "exec of '%s' failed", argv[0]);
+		err(1, "exec of '%s' failed", argv[0]);	/* as BSD's */
 	}
 	if (ktrace(file, ops, facs, pid) == -1)
 		err(1, "%s", file);

@@ -91,7 +91,7 @@ main(int argc, char *argv[])
 	}
 	if (argc > 1) {
 		execvp(argv[1], &argv[1]);
-		err(errno == ENOENT ? 127 : 126, "%s", argv[1]);
+		err(1, "%s", argv[1]);	/* as BSD's */
 	}
 	if ((shell = getenv("SHELL")) == NULL || *shell == '\0')
 		shell = "/bin/sh";

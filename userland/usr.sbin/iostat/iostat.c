@@ -3,7 +3,9 @@
  * kernel's disk layer for every vkd/vcd transfer to the host's store): the
  * average transfer size (KB/t), transfers per second (tps) and megabytes
  * per second (MB/s), then the CPU split of kern.cp_time.  The first line
- * covers the time since boot, each later one the interval.
+ * covers the time since boot, each later one the interval.  With -I the
+ * transfers and megabytes are totals over that time, not rates.  -x
+ * splits reads from writes, a line per disk.
  */
 #include <err.h>
 #include <errno.h>
@@ -27,13 +29,13 @@ struct sample {
 	double		when;
 };
 
-static int dflag, ndrives;
+static int dflag, Iflag, xflag, ndrives;
 static char drives[MAXDRIVES][16];
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: iostat [-d] [-c count] [-w wait] [drive ...]\n");
+	fprintf(stderr, "usage: iostat [-dIx] [-c count] [-w wait] [drive ...]\n");
 	exit(1);
 }
 
@@ -74,11 +76,41 @@ header(const struct sample *s)
 	if (!dflag)
 		printf("%15s", "cpu");
 	printf("\n");
-	for (i = 0; i < s->ndev; i++)
-		printf("%6s %4s %5s ", "KB/t", "tps", "MB/s");
+	for (i = 0; i < s->ndev; i++) {
+		if (Iflag)
+			printf("%6s %5s %7s ", "KB/t", "xfrs", "MB");
+		else
+			printf("%6s %4s %5s ", "KB/t", "tps", "MB/s");
+	}
 	if (!dflag)
 		printf(" us ni sy in id");
 	printf("\n");
+}
+
+/* -x: reads and writes apart, one line per disk (per second, or totals with -I). */
+static void
+extended(const struct sample *o, const struct sample *n)
+{
+	double dt = n->when - o->when;
+	int i;
+
+	if (dt <= 0 || Iflag)
+		dt = 1;
+	printf("%-8s %8s %8s %10s %10s\n", "device", Iflag ? "r/i" : "r/s",
+	    Iflag ? "w/i" : "w/s", Iflag ? "kr/i" : "kr/s",
+	    Iflag ? "kw/i" : "kw/s");
+	for (i = 0; i < n->ndev; i++) {
+		const struct devstat *a = &n->dev[i], *b = &o->dev[i];
+
+		printf("%-8s %8.0f %8.0f %10.1f %10.1f\n", a->ds_name,
+		    ((double)a->ds_reads - (double)b->ds_reads) / dt,
+		    ((double)a->ds_writes - (double)b->ds_writes) / dt,
+		    ((double)a->ds_bytes_read - (double)b->ds_bytes_read) /
+		    1024 / dt,
+		    ((double)a->ds_bytes_written -
+		    (double)b->ds_bytes_written) / 1024 / dt);
+	}
+	fflush(stdout);
 }
 
 static void
@@ -97,8 +129,14 @@ line(const struct sample *o, const struct sample *n)
 		    (double)(b->ds_reads + b->ds_writes);
 		bytes = (double)(a->ds_bytes_read + a->ds_bytes_written) -
 		    (double)(b->ds_bytes_read + b->ds_bytes_written);
-		printf("%6.2f %4.0f %5.2f ", xfers > 0 ? bytes / xfers / 1024 : 0.0,
-		    xfers / dt, bytes / dt / (1024 * 1024));
+		if (Iflag)
+			printf("%6.2f %5.0f %7.2f ", xfers > 0 ?
+			    bytes / xfers / 1024 : 0.0, xfers,
+			    bytes / (1024 * 1024));
+		else
+			printf("%6.2f %4.0f %5.2f ", xfers > 0 ?
+			    bytes / xfers / 1024 : 0.0, xfers / dt,
+			    bytes / dt / (1024 * 1024));
 	}
 	if (!dflag) {
 		for (i = 0; i < CPUSTATES; i++) {
@@ -133,13 +171,19 @@ main(int argc, char *argv[])
 	long count = -1, wait = -1, lines = 0;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "+c:dw:")) != -1)
+	while ((ch = getopt(argc, argv, "+Ic:dw:x")) != -1)
 		switch (ch) {
 		case 'c':
 			count = number(optarg, "count");
 			break;
 		case 'd':
 			dflag = 1;
+			break;
+		case 'I':
+			Iflag = 1;
+			break;
+		case 'x':
+			xflag = 1;
 			break;
 		case 'w':
 			wait = number(optarg, "wait");
@@ -163,14 +207,18 @@ main(int argc, char *argv[])
 	sample(&cur);
 	if (cur.ndev == 0 && dflag)
 		errx(1, "no devices");
-	header(&cur);
+	if (!xflag)
+		header(&cur);
 	for (;;) {
-		line(&old, &cur);
+		if (xflag)
+			extended(&old, &cur);
+		else
+			line(&old, &cur);
 		old = cur;
 		if (count > 0 && ++lines >= count)
 			break;
 		sleep((unsigned int)wait);
-		if (lines % 20 == 0)
+		if (lines % 20 == 0 && !xflag)
 			header(&cur);
 		sample(&cur);
 	}
