@@ -29,8 +29,8 @@
 #include <unistd.h>
 
 #include "crypt_sha512.h"
+#include "pwent.h"
 
-#define _PATH_MASTERPASSWD	"/etc/master.passwd"
 #define _PATH_TTYS		"/etc/ttys"
 #define _PATH_MOTD		"/etc/motd"
 #define _PATH_NOLOGIN		"/var/run/nologin"
@@ -45,14 +45,6 @@
 #define NSLEEP		3	/* failures before each one costs a pause */
 #define TIMEOUT		300	/* seconds to finish logging in */
 #define NAMELEN		64
-
-struct account {
-	char	*line;		/* the fields below point into it */
-	char	*name, *passwd, *class, *gecos, *home, *shell;
-	uid_t	 uid;
-	gid_t	 gid;
-	long long change, expire;
-};
 
 static const char *tty = "console";
 
@@ -71,103 +63,15 @@ timedout(int sig)
 	_exit(0);
 }
 
-/* Split one master.passwd line into acct (the line is kept, cut in place). */
-static int
-parse_account(char *line, struct account *acct)
-{
-	char *f[10], *p = line;
-	int i;
-
-	line[strcspn(line, "\n")] = '\0';
-	for (i = 0; i < 10; i++) {
-		f[i] = p;
-		if ((p = strchr(p, ':')) == NULL)
-			break;
-		*p++ = '\0';
-	}
-	if (i != 9 || p != NULL)
-		return (-1);
-	acct->name = f[0];
-	acct->passwd = f[1];
-	acct->uid = strtoul(f[2], NULL, 10);
-	acct->gid = strtoul(f[3], NULL, 10);
-	acct->class = f[4];
-	acct->change = strtoll(f[5], NULL, 10);
-	acct->expire = strtoll(f[6], NULL, 10);
-	acct->gecos = f[7];
-	acct->home = f[8];
-	acct->shell = f[9];
-	return (0);
-}
-
 /* The account called name, or -1.  master.passwd is root's to read, and so is login. */
 static int
 getaccount(const char *name, struct account *acct)
 {
-	char buf[1024];
-	FILE *fp;
+	int r = pw_getaccount(name, 0, acct);
 
-	memset(acct, 0, sizeof(*acct));
-	if ((fp = fopen(_PATH_MASTERPASSWD, "re")) == NULL) {
+	if (r == -2)
 		syslog(LOG_ERR, "%s: %m", _PATH_MASTERPASSWD);
-		return (-1);
-	}
-	while (fgets(buf, sizeof(buf), fp) != NULL) {
-		if (buf[0] == '#' || buf[0] == '\n')
-			continue;
-		if ((acct->line = strdup(buf)) == NULL)
-			err(1, "strdup");
-		if (parse_account(acct->line, acct) == 0 && strcmp(acct->name, name) == 0) {
-			fclose(fp);
-			return (0);
-		}
-		free(acct->line);
-		acct->line = NULL;
-	}
-	fclose(fp);
-	return (-1);
-}
-
-/* Read a line from the terminal without echo (BSD's readpassphrase, in short). */
-static char *
-readpass(const char *prompt, char *buf, size_t size)
-{
-	struct termios t, saved;
-	int echo_off = 0;
-	size_t n = 0;
-	char c;
-
-	if (tcgetattr(STDIN_FILENO, &saved) == 0) {
-		t = saved;
-		t.c_lflag &= ~(ECHO | ECHONL);
-		echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
-	}
-	fputs(prompt, stdout);
-	fflush(stdout);
-	for (;;) {
-		ssize_t r = read(STDIN_FILENO, &c, 1);
-
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (n == 0) {
-				if (echo_off)
-					tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-				putchar('\n');
-				return (NULL);
-			}
-			break;
-		}
-		if (c == '\n' || c == '\r')
-			break;
-		if (n + 1 < size)
-			buf[n++] = c;
-	}
-	buf[n] = '\0';
-	if (echo_off)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-	putchar('\n');
-	return (buf);
+	return (r == 0 ? 0 : -1);
 }
 
 /* Prompt for a login name; exits at EOF as BSD's does. */

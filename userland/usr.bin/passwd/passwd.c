@@ -24,8 +24,8 @@
 #include <unistd.h>
 
 #include "crypt_sha512.h"
+#include "pwent.h"
 
-#define _PATH_MASTERPASSWD	"/etc/master.passwd"
 #define _PATH_PTMP		"/etc/ptmp"
 #define _PATH_PWD_MKDB		"/usr/sbin/pwd_mkdb"
 
@@ -37,41 +37,6 @@ usage(void)
 {
 	fprintf(stderr, "usage: passwd [user]\n");
 	exit(1);
-}
-
-/* Read a line from /dev/tty with echo off; NULL at EOF or without a terminal. */
-static char *
-readpass(const char *prompt, char *buf, size_t size)
-{
-	struct termios t, saved;
-	size_t n = 0;
-	int fd, echo_off = 0, got = 0;
-	ssize_t r;
-	char c;
-
-	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1)
-		return (NULL);
-	if (tcgetattr(fd, &saved) == 0) {
-		t = saved;
-		t.c_lflag &= ~(ECHO | ECHONL);
-		t.c_lflag |= ICANON;
-		echo_off = tcsetattr(fd, TCSAFLUSH, &t) == 0;
-	}
-	(void)write(fd, prompt, strlen(prompt));
-	while ((r = read(fd, &c, 1)) == 1) {
-		got = 1;
-		if (c == '\n' || c == '\r')
-			break;
-		if (n + 1 < size)
-			buf[n++] = c;
-	}
-	buf[n] = '\0';
-	if (echo_off) {
-		(void)tcsetattr(fd, TCSAFLUSH, &saved);
-		(void)write(fd, "\n", 1);
-	}
-	close(fd);
-	return (got ? buf : NULL);
 }
 
 /* Field 1 (the hash) of user's line in master.passwd, or NULL. */

@@ -28,76 +28,18 @@
 #include <unistd.h>
 
 #include "crypt_sha512.h"
+#include "pwent.h"
 
-#define _PATH_MASTERPASSWD	"/etc/master.passwd"
 #define _PATH_GROUP		"/etc/group"
 #define _PATH_BSHELL		"/bin/sh"
 #define _PATH_DEFPATH		"/usr/bin:/bin"
 #define _PATH_STDPATH		"/sbin:/bin:/usr/sbin:/usr/bin"
-
-struct account {
-	char	*line;
-	char	*name, *passwd, *home, *shell;
-	uid_t	 uid;
-	gid_t	 gid;
-};
 
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: su [-] [-flm] [login [args]]\n       su [-] [-flm] [login] -c command\n");
 	exit(1);
-}
-
-static int
-parse_account(char *line, struct account *a)
-{
-	char *f[10], *p = line;
-	int i;
-
-	line[strcspn(line, "\n")] = '\0';
-	for (i = 0; i < 10; i++) {
-		f[i] = p;
-		if ((p = strchr(p, ':')) == NULL)
-			break;
-		*p++ = '\0';
-	}
-	if (i != 9)
-		return (-1);
-	a->name = f[0];
-	a->passwd = f[1];
-	a->uid = strtoul(f[2], NULL, 10);
-	a->gid = strtoul(f[3], NULL, 10);
-	a->home = f[8];
-	a->shell = f[9];
-	return (0);
-}
-
-/* The account by name (or by uid when name is NULL); -1 if none, -2 if unreadable. */
-static int
-getaccount(const char *name, uid_t uid, struct account *a)
-{
-	char buf[1024];
-	FILE *fp;
-
-	memset(a, 0, sizeof(*a));
-	if ((fp = fopen(_PATH_MASTERPASSWD, "re")) == NULL)
-		return (-2);
-	while (fgets(buf, sizeof(buf), fp) != NULL) {
-		if (buf[0] == '#' || buf[0] == '\n')
-			continue;
-		if ((a->line = strdup(buf)) == NULL)
-			err(1, NULL);
-		if (parse_account(a->line, a) == 0 &&
-		    (name != NULL ? strcmp(a->name, name) == 0 : a->uid == uid)) {
-			fclose(fp);
-			return (0);
-		}
-		free(a->line);
-		a->line = NULL;
-	}
-	fclose(fp);
-	return (-1);
 }
 
 /*
@@ -133,36 +75,6 @@ wheel_ok(const char *user, gid_t gid)
 	}
 	fclose(fp);
 	return (found || !any);
-}
-
-/* The password, read from /dev/tty with echo off; NULL without a terminal. */
-static char *
-readpass(const char *prompt, char *buf, size_t size)
-{
-	struct termios t, saved;
-	size_t n = 0;
-	int fd, echo_off = 0;
-	char c;
-
-	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1)
-		return (NULL);
-	if (tcgetattr(fd, &saved) == 0) {
-		t = saved;
-		t.c_lflag &= ~(ECHO | ECHONL);
-		t.c_lflag |= ICANON;
-		echo_off = tcsetattr(fd, TCSAFLUSH, &t) == 0;
-	}
-	(void)write(fd, prompt, strlen(prompt));
-	while (read(fd, &c, 1) == 1 && c != '\n' && c != '\r')
-		if (n + 1 < size)
-			buf[n++] = c;
-	buf[n] = '\0';
-	if (echo_off) {
-		(void)tcsetattr(fd, TCSAFLUSH, &saved);
-		(void)write(fd, "\n", 1);
-	}
-	close(fd);
-	return (buf);
 }
 
 static int
@@ -233,7 +145,7 @@ main(int argc, char *argv[])
 	if (cmd != NULL && argc > 0)
 		usage();
 
-	if (getaccount(NULL, ruid, &me) == 0)
+	if (pw_getaccount(NULL, ruid, &me) == 0)
 		myname = strdup(me.name);
 	else if ((pw = getpwuid(ruid)) != NULL)
 		myname = strdup(pw->pw_name);
@@ -243,7 +155,7 @@ main(int argc, char *argv[])
 	}
 	if (myname == NULL)
 		err(1, NULL);
-	if ((i = getaccount(user, 0, &to)) < 0) {
+	if ((i = pw_getaccount(user, 0, &to)) < 0) {
 		if (i == -2 && errno != ENOENT) {
 			/* not set-user-ID root: nobody's password can be checked */
 			warn("%s", _PATH_MASTERPASSWD);
