@@ -10,11 +10,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { buildWorld, REPO } from '../../tools/buildworld.ts';
 import { installEtc } from '../../tools/world_etc.ts';
+import { stageWorld } from '../world/scriptboot.ts';
 import { startRelay, type Relay } from '../../relay/index.ts';
 
 const ROOT = join(REPO, 'build', 'world', 'root');
@@ -22,28 +23,10 @@ const VKERNEL = join(REPO, 'bin', 'vkernel');
 const MIB = Number(process.env.TWOVK_MIB ?? '1');
 const PROMPT = 'root@vkernel:~ # ';
 
-/** A hard-linked copy of the world root with some files replaced (as test/world/init.test.ts does). */
+/** A hard-linked copy of the world root with some files replaced. */
 function stage(dst: string, files: Record<string, string>): string {
-  const copy = (from: string, to: string): void => {
-    mkdirSync(to, { recursive: true });
-    for (const e of readdirSync(from, { withFileTypes: true })) {
-      const a = join(from, e.name), b = join(to, e.name);
-      try {
-        if (e.isDirectory()) copy(a, b);
-        else if (e.isSymbolicLink()) symlinkSync(readlinkSync(a), b);
-        else if (e.isFile()) linkSync(a, b);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      }
-    }
-  };
-  copy(ROOT, dst);
-  for (const [rel, text] of Object.entries(files)) {
-    const f = join(dst, rel);
-    rmSync(f, { force: true });
-    writeFileSync(f, text);
-  }
-  return dst;
+  const staged = Object.fromEntries(Object.entries(files).map(([rel, text]) => [rel, { text, mode: 0o644 }]));
+  return stageWorld(dirname(dst), staged, basename(dst));
 }
 
 class Console {

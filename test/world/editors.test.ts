@@ -14,12 +14,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, ensureWorld, expectRun, GROOT, progPath, ROOT, run, scratch } from './harness.ts';
-import { REPO } from '../../tools/buildworld.ts';
+import { hostfsWorld, VkConsole } from './console.ts';
 
 /** The manual as the programs see it (our kernel: /usr/share/man; qemu: in the tree). */
 const MAN = `${GROOT}/usr/share/man`;
@@ -436,66 +436,9 @@ describe('vi on a pseudo-terminal', { concurrency: 4 }, () => {
 
 /* ---------------- vi inside our kernel ---------------- */
 
-const VKERNEL = join(REPO, 'bin', 'vkernel');
-
-class Console {
-  readonly child: ChildProcess;
-  out = '';
-  private mark = 0;
-  private waiters: Array<() => void> = [];
-
-  constructor(root: string, cwd: string) {
-    const env = { ...process.env };
-    delete env.VKERNEL_QUIET;
-    this.child = spawn(process.execPath, [VKERNEL, '-m', '128m', '-e', `vfs.root.mountfrom=hostfs:${root}`,
-      '-e', 'init_path=/sbin/init'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const take = (b: Buffer): void => {
-      this.out += b.toString('latin1');
-      for (const w of this.waiters.splice(0)) w();
-    };
-    this.child.stdout!.on('data', take);
-    this.child.stderr!.on('data', take);
-    this.child.stdin!.on('error', () => { /* the kernel is gone */ });
-    this.child.on('exit', () => { for (const w of this.waiters.splice(0)) w(); });
-  }
-
-  async expect(want: string | RegExp, timeoutMs = 120_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const rest = this.out.slice(this.mark);
-      let at = -1, len = 0;
-      if (typeof want === 'string') {
-        at = rest.indexOf(want);
-        len = want.length;
-      } else {
-        const m = want.exec(rest);
-        if (m) { at = m.index; len = m[0].length; }
-      }
-      if (at >= 0) {
-        this.mark += at + len;
-        return rest.slice(0, at);
-      }
-      if (Date.now() > deadline || this.child.exitCode !== null || this.child.signalCode !== null) {
-        assert.fail(`console: no ${JSON.stringify(String(want))}; it said:\n${this.out.slice(-3000)}`);
-      }
-      await new Promise<void>((res) => {
-        const t = setTimeout(res, 500);
-        this.waiters.push(() => { clearTimeout(t); res(); });
-      });
-    }
-  }
-
-  type(s: string): void {
-    this.child.stdin!.write(s);
-  }
-
-  kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
-  }
-}
 
 describe('vi in our kernel', () => {
-  let c: Console | undefined;
+  let c: VkConsole | undefined;
   after(() => {
     if (c && process.env.EDITORS_TEST_LOG) process.stderr.write(`\n----- console -----\n${c.out.replace(/\r/g, '')}`);
     c?.kill();
@@ -505,7 +448,7 @@ describe('vi in our kernel', () => {
     const cwd = join(dir, 'vkernel');
     mkdirSync(cwd, { recursive: true });
     chmodSync(cwd, 0o755);
-    c = new Console(ROOT, cwd);
+    c = new VkConsole(hostfsWorld(ROOT), { cwd, timeoutMs: 120_000 });
     await c.expect('login: ', 300_000);
     c.type('root\n');
     await c.expect('root@vkernel:~ # ');

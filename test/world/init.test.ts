@@ -13,129 +13,33 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
-  existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync,
+  existsSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { VkConsole } from './console.ts';
+import { stageWorld } from './scriptboot.ts';
 import { buildWorld, REPO } from '../../tools/buildworld.ts';
 import { installEtc } from '../../tools/world_etc.ts';
 
 const OUT = join(REPO, 'build', 'world');
 const ROOT = join(OUT, 'root');
 const STAGE = join(REPO, 'build', 'init-test');
-const VKERNEL = join(REPO, 'bin', 'vkernel');
 
 /* guest's password is "vkernel" (SHA-512-crypt, same as `openssl passwd -6 -salt guestsalt vkernel`). */
 const GUEST_HASH = '$6$guestsalt$xz9dGqh/VU6fvhJePYXFGFHhZAm66EhwI.3dKtamtukGcG0qDN5WVohr7hvnqrhdcICb7MQMdmnRbfJjvDNy40';
 
-/** A booted vkernel and its console: everything it printed, and a cursor for expect(). */
-class Console {
-  readonly child: ChildProcess;
-  out = '';
-  private mark = 0;
-  private waiters: Array<() => void> = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-
-  /** root: a host directory (hostfs), or null when args name the boot disk. */
-  constructor(root: string | null, args: string[] = []) {
-    const env = { ...process.env };
-    delete env.VKERNEL_QUIET;
-    const rootArgs = root === null ? [] : ['-e', `vfs.root.mountfrom=hostfs:${root}`];
-    this.child = spawn(process.execPath, [VKERNEL, '-m', '128m', ...rootArgs,
-      '-e', 'init_path=/sbin/init', ...args], { cwd: STAGE, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const take = (b: Buffer): void => {
-      this.out += b.toString('latin1');
-      for (const w of this.waiters.splice(0)) w();
-    };
-    this.child.stdout!.on('data', take);
-    this.child.stderr!.on('data', take);
-    this.child.stdin!.on('error', () => { /* the kernel is gone */ });
-    this.exited = new Promise((res) => this.child.on('exit', (code, signal) => {
-      res({ code, signal });
-      for (const w of this.waiters.splice(0)) w();
-    }));
-  }
-
-  /** Wait for text (or a pattern) after the cursor; the cursor moves past it. Returns what came before. */
-  async expect(want: string | RegExp, timeoutMs = 20_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const rest = this.out.slice(this.mark);
-      let at = -1, len = 0;
-      if (typeof want === 'string') {
-        at = rest.indexOf(want);
-        len = want.length;
-      } else {
-        const m = want.exec(rest);
-        if (m) { at = m.index; len = m[0].length; }
-      }
-      if (at >= 0) {
-        this.mark += at + len;
-        return rest.slice(0, at);
-      }
-      const left = deadline - Date.now();
-      if (left <= 0 || this.child.exitCode !== null || this.child.signalCode !== null) {
-        assert.fail(`console: no ${JSON.stringify(String(want))} within ${timeoutMs} ms; ` +
-          `the console said:\n${this.out.slice(-3000)}`);
-      }
-      await new Promise<void>((res) => {
-        const t = setTimeout(res, Math.min(left, 500));
-        this.waiters.push(() => { clearTimeout(t); res(); });
-      });
-    }
-  }
-
-  type(line: string): void {
-    this.child.stdin!.write(line);
-  }
-
-  /** Wait for bin/vkernel to exit; its status. */
-  async exit(timeoutMs = 30_000): Promise<number | null> {
-    const t = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
-    const r = await this.exited;
-    clearTimeout(t);
-    assert.equal(r.signal, null, `vkernel killed by ${r.signal}; console:\n${this.out.slice(-2000)}`);
-    return r.code;
-  }
-
-  kill(): void {
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
-  }
-}
-
 /** A copy of the world root (hard links) with some files of it replaced. */
 function stage(name: string, files: Record<string, string>): string {
-  const dst = join(STAGE, name);
-  rmSync(dst, { recursive: true, force: true });
-  const copy = (from: string, to: string): void => {
-    mkdirSync(to, { recursive: true });
-    for (const e of readdirSync(from, { withFileTypes: true })) {
-      const s = join(from, e.name), d = join(to, e.name);
-      try {
-        if (e.isDirectory()) copy(s, d);
-        else if (e.isSymbolicLink()) symlinkSync(readlinkSync(s), d);
-        else if (e.isFile()) linkSync(s, d);
-      } catch (err) {
-        // A concurrent buildworld may be replacing that very file.
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      }
-    }
-  };
-  copy(ROOT, dst);
-  for (const [rel, text] of Object.entries(files)) {
-    const p = join(dst, rel);
-    // Unlink first: writing through the hard link would change the world's copy.
-    rmSync(p, { force: true });
-    mkdirSync(join(p, '..'), { recursive: true });
-    writeFileSync(p, text, { mode: rel.endsWith('master.passwd') ? 0o600 : 0o644 });
-  }
-  return dst;
+  const staged = Object.fromEntries(Object.entries(files).map(([rel, text]) =>
+    [rel, { text, mode: rel.endsWith('master.passwd') ? 0o600 : 0o644 }]));
+  return stageWorld(STAGE, staged, name);
 }
 
-const consoles: Console[] = [];
-function boot(root: string | null, args: string[] = []): Console {
-  const c = new Console(root, args);
+const consoles: VkConsole[] = [];
+function boot(root: string | null, args: string[] = []): VkConsole {
+  const c = new VkConsole([...(root === null ? [] : ['-e', `vfs.root.mountfrom=hostfs:${root}`]), '-e', 'init_path=/sbin/init', ...args], { cwd: STAGE, timeoutMs: 20_000 });
   consoles.push(c);
   return c;
 }

@@ -6,20 +6,23 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { linkSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, linkSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { REPO } from '../../tools/buildworld.ts';
 
 export const WORLD_ROOT = join(REPO, 'build', 'world', 'root');
 export const VKERNEL = join(REPO, 'bin', 'vkernel');
 
+/** A file the test puts in the staged tree: its text, executable unless a mode is given. */
+export type StagedFile = string | { text: string; mode: number };
+
 /**
- * stage/root: the world hard-linked (files a concurrent build removes are
- * skipped), plus `files` (path → contents, executable) written as new files
- * so the world's own copies stay as they are.
+ * stage/name: the world hard-linked (files a concurrent build removes are
+ * skipped), plus `files` (path → contents) written as new files, their
+ * directories made, so the world's own copies stay as they are.
  */
-export function stageWorld(stage: string, files: Record<string, string> = {}): string {
-  const dst = join(stage, 'root');
+export function stageWorld(stage: string, files: Record<string, StagedFile> = {}, name = 'root'): string {
+  const dst = join(stage, name);
   rmSync(dst, { recursive: true, force: true });
   const copy = (from: string, to: string): void => {
     mkdirSync(to, { recursive: true });
@@ -35,10 +38,13 @@ export function stageWorld(stage: string, files: Record<string, string> = {}): s
     }
   };
   copy(WORLD_ROOT, dst);
-  for (const [path, text] of Object.entries(files)) {
+  for (const [path, f] of Object.entries(files)) {
     const p = join(dst, path);
     rmSync(p, { force: true });	// not through a hard link
-    writeFileSync(p, text, { mode: 0o755 });
+    mkdirSync(dirname(p), { recursive: true });
+    const { text, mode } = typeof f === 'string' ? { text: f, mode: 0o755 } : f;
+    writeFileSync(p, text, { mode });
+    chmodSync(p, mode);	// the umask must not decide
   }
   return dst;
 }

@@ -9,12 +9,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostfsWorld, VkConsole } from './console.ts';
 import { buildWorld, REPO } from '../../tools/buildworld.ts';
 import { installEtc } from '../../tools/world_etc.ts';
-import { stageWorld, VKERNEL, WORLD_ROOT as ROOT } from './scriptboot.ts';
+import { stageWorld, WORLD_ROOT as ROOT } from './scriptboot.ts';
 
 const STAGE = join(REPO, 'build', 'sysinfo-test');
 const PROGS = ['sbin/sysctl', 'bin/kenv', 'sbin/dmesg', 'bin/ps', 'usr/bin/uptime', 'usr/bin/w',
@@ -25,87 +25,17 @@ function stageRoot(): string {
   const ttys = readFileSync(join(ROOT, 'etc', 'ttys'), 'utf8')
     .replace('"/usr/libexec/getty Pc"\t\tcons25', '"/usr/libexec/getty al.Pc"\tcons25');
   assert.match(ttys, /getty al\.Pc/);
-  const dst = stageWorld(STAGE, { 'etc/ttys': ttys });
-  chmodSync(join(dst, 'etc', 'ttys'), 0o644);
-  return dst;
+  return stageWorld(STAGE, { 'etc/ttys': { text: ttys, mode: 0o644 } });
 }
 
-class Console {
-  readonly child: ChildProcess;
-  out = '';
-  private mark = 0;
-  private waiters: Array<() => void> = [];
-
-  constructor(root: string) {
-    const env = { ...process.env };
-    delete env.VKERNEL_QUIET;
-    this.child = spawn(process.execPath, [VKERNEL, '-m', '128m', '-e', `vfs.root.mountfrom=hostfs:${root}`,
-      '-e', 'init_path=/sbin/init', '-e', 'sysinfo.greeting=hello-kenv'],
-    { cwd: STAGE, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const take = (b: Buffer): void => {
-      this.out += b.toString('latin1');
-      for (const w of this.waiters.splice(0)) w();
-    };
-    this.child.stdout!.on('data', take);
-    this.child.stderr!.on('data', take);
-    this.child.stdin!.on('error', () => { /* the kernel is gone */ });
-    this.child.on('exit', () => { for (const w of this.waiters.splice(0)) w(); });
-  }
-
-  async expect(want: string | RegExp, timeoutMs = 20_000): Promise<{ before: string; m: RegExpExecArray | null }> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const rest = this.out.slice(this.mark);
-      let at = -1, len = 0, m: RegExpExecArray | null = null;
-      if (typeof want === 'string') {
-        at = rest.indexOf(want);
-        len = want.length;
-      } else if ((m = want.exec(rest)) !== null) {
-        at = m.index;
-        len = m[0].length;
-      }
-      if (at >= 0) {
-        this.mark += at + len;
-        return { before: rest.slice(0, at), m };
-      }
-      const left = deadline - Date.now();
-      if (left <= 0 || this.child.exitCode !== null || this.child.signalCode !== null) {
-        assert.fail(`console: no ${JSON.stringify(String(want))} within ${timeoutMs} ms; ` +
-          `the console said:\n${this.out.slice(-3000)}`);
-      }
-      await new Promise<void>((res) => {
-        const t = setTimeout(res, Math.min(left, 500));
-        this.waiters.push(() => { clearTimeout(t); res(); });
-      });
-    }
-  }
-
-  /**
-   * Run a command line in the shell: its output (\n line ends) and the
-   * status of its last command.  The markers' quotes keep the terminal's
-   * echo of the line from matching them.
-   */
-  async sh(cmd: string): Promise<{ out: string; status: number }> {
-    this.child.stdin!.write(`echo @@""BEGIN; ${cmd}; echo @@END$?@@\n`);
-    await this.expect('@@BEGIN\r\n');
-    const { before, m } = await this.expect(/@@END(\d+)@@\r\n/);
-    await this.expect(/root@[\w.-]+:~ # /);	// the prompt shows the hostname, which a test changes
-    return { out: before.replace(/\r\n/g, '\n'), status: Number(m![1]) };
-  }
-
-  kill(): void {
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
-  }
-}
-
-let c: Console | undefined;
+let c: VkConsole | undefined;
 
 before(async () => {
   const r = await buildWorld({ jobs: 2 });
   for (const p of PROGS) assert.ok(existsSync(join(ROOT, p)), `${p} not built: ${r.errors.join('\n')}`);
   installEtc(ROOT);
   mkdirSync(STAGE, { recursive: true });	// the vkernel's cwd: its memimg file goes there
-  c = new Console(stageRoot());
+  c = new VkConsole([...hostfsWorld(stageRoot()), '-e', 'sysinfo.greeting=hello-kenv'], { cwd: STAGE, timeoutMs: 20_000 });
   await c.expect('Mounting local file systems:');
   await c.expect('root@vkernel:~ # ', 30_000);
 });

@@ -11,7 +11,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync,
 } from 'node:fs';
@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { REPO } from '../../tools/buildworld.ts';
 import { installEtc } from '../../tools/world_etc.ts';
 import { cleanup, ensureWorld, guestPath, progPath, ROOT, run, scratch } from './harness.ts';
+import { hostfsWorld, VkConsole } from './console.ts';
 
 /* guest's password is "vkernel" (the same hash init.test.ts uses; `openssl passwd -6 -salt guestsalt vkernel`). */
 const GUEST_HASH = '$6$guestsalt$xz9dGqh/VU6fvhJePYXFGFHhZAm66EhwI.3dKtamtukGcG0qDN5WVohr7hvnqrhdcICb7MQMdmnRbfJjvDNy40';
@@ -186,88 +187,9 @@ describe('pwd_mkdb, su, passwd, who: without a terminal', { skip: IS_ROOT ? fals
 /* ---- with a terminal: a booted world, its console typed into ---- */
 
 const STAGE = join(REPO, 'build', 'users-test');
-const VKERNEL = join(REPO, 'bin', 'vkernel');
-
-class Console {
-  readonly child: ChildProcess;
-  out = '';
-  private mark = 0;
-  private waiters: Array<() => void> = [];
-
-  constructor(root: string) {
-    const env: NodeJS.ProcessEnv = { ...process.env, VKERNEL_HOSTFS_RW: root };
-    delete env.VKERNEL_QUIET;
-    this.child = spawn(process.execPath, [VKERNEL, '-m', '128m', '-e', `vfs.root.mountfrom=hostfs:${root}`,
-      '-e', 'init_path=/sbin/init'], { cwd: STAGE, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const take = (b: Buffer): void => {
-      this.out += b.toString('latin1');
-      for (const w of this.waiters.splice(0)) w();
-    };
-    this.child.stdout!.on('data', take);
-    this.child.stderr!.on('data', take);
-    this.child.stdin!.on('error', () => { /* the kernel is gone */ });
-    this.child.on('exit', () => { for (const w of this.waiters.splice(0)) w(); });
-  }
-
-  async expect(want: string | RegExp, timeoutMs = 30_000): Promise<{ before: string; m: RegExpExecArray | null }> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const rest = this.out.slice(this.mark);
-      let at = -1, len = 0, m: RegExpExecArray | null = null;
-      if (typeof want === 'string') {
-        at = rest.indexOf(want);
-        len = want.length;
-      } else if ((m = want.exec(rest)) !== null) {
-        at = m.index;
-        len = m[0].length;
-      }
-      if (at >= 0) {
-        this.mark += at + len;
-        return { before: rest.slice(0, at), m };
-      }
-      const left = deadline - Date.now();
-      if (left <= 0 || this.child.exitCode !== null || this.child.signalCode !== null) {
-        assert.fail(`console: no ${JSON.stringify(String(want))} within ${timeoutMs} ms; the console said:\n${this.out.slice(-3000)}`);
-      }
-      await new Promise<void>((res) => {
-        const t = setTimeout(res, Math.min(left, 500));
-        this.waiters.push(() => { clearTimeout(t); res(); });
-      });
-    }
-  }
-
-  type(s: string): void {
-    this.child.stdin!.write(s);
-  }
-
-  /** Start a command line; finish() collects its output and status. The quotes keep the echo from matching. */
-  start(cmd: string): void {
-    this.type(`echo @@""BEGIN; ${cmd}; echo @@END$?@@\n`);
-  }
-
-  async begun(): Promise<void> {
-    await this.expect('@@BEGIN\r\n');
-  }
-
-  async finish(): Promise<{ out: string; status: number }> {
-    const { before, m } = await this.expect(/@@END(\d+)@@\r\n/);
-    await this.expect(/root@[\w.-]+:~ # /);
-    return { out: before.replace(/\r\n/g, '\n'), status: Number(m![1]) };
-  }
-
-  async sh(cmd: string): Promise<{ out: string; status: number }> {
-    this.start(cmd);
-    await this.begun();
-    return this.finish();
-  }
-
-  kill(): void {
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
-  }
-}
 
 describe('su, passwd, who at the console', { skip: IS_ROOT ? false : 'needs root for the staged ownerships' }, () => {
-  let c: Console | undefined;
+  let c: VkConsole | undefined;
   let root = '';
 
   before(async () => {
@@ -280,7 +202,7 @@ describe('su, passwd, who at the console', { skip: IS_ROOT ? false : 'needs root
       .replace('"/usr/libexec/getty Pc"\t\tcons25', '"/usr/libexec/getty al.Pc"\tcons25');
     assert.match(ttys, /getty al\.Pc/);
     stage(root, { 'etc/ttys': ttys });
-    c = new Console(root);
+    c = new VkConsole(hostfsWorld(root), { cwd: STAGE, env: { VKERNEL_HOSTFS_RW: root } });
     await c.expect('root@vkernel:~ # ', 60_000);
   });
 
