@@ -53,4 +53,13 @@ int	expand_number(const char *, uint64_t *);
 /* The -t type list of mount, umount and df: "ufs,cd9660" or "nonfs,procfs". */
 int	vfs_selected(const char *type, const char *list);
 
+/* inet_ifindex.c */
+unsigned inet_ifindex(const char *);
+
+/* termout.c: one buffered write per screen update */
+void	tout(const char *, size_t);
+void	touts(const char *);
+void	tflush(void);
+void	tdiscard(void);
+
 #endif /* !_LIBUTIL_H_ */

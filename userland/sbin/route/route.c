@@ -25,24 +25,6 @@ struct rt {
 
 static int nflag;
 
-/* The interface index by SIOCGIFINDEX on an inet socket (glibc's if_nametoindex may pick another family). */
-static unsigned
-ifindex(const char *name)
-{
-	struct ifreq ifr;
-	int s = socket(AF_INET, SOCK_DGRAM, 0);
-	unsigned idx = 0;
-
-	if (s < 0)
-		return 0;
-	memset(&ifr, 0, sizeof(ifr));
-	strlcpy(ifr.ifr_name, name, IFNAMSIZ);
-	if (ioctl(s, SIOCGIFINDEX, &ifr) == 0)
-		idx = (unsigned)ifr.ifr_ifindex;
-	close(s);
-	return idx;
-}
-
 static void
 usage(void)
 {
@@ -139,7 +121,7 @@ gwname(char *buf, size_t len, const struct rt *r)
 	if (r->flags & RTF_GATEWAY) {
 		strlcpy(buf, ipstr(r->gw), len);
 	} else {
-		unsigned idx = ifindex(r->ifname);
+		unsigned idx = inet_ifindex(r->ifname);
 		snprintf(buf, len, "link#%u", idx);
 	}
 }

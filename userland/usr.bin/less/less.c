@@ -50,8 +50,6 @@ static size_t top;
 static regex_t re;
 static int haveRe, lastfwd = 1;
 static char msgline[256];
-static char *obuf;
-static size_t olen, ocap;
 
 static void
 usage(void)
@@ -61,40 +59,6 @@ usage(void)
 }
 
 /* ---- output ---- */
-
-static void
-out(const char *s, size_t n)
-{
-	if (olen + n > ocap) {
-		ocap = (olen + n) * 2 + 4096;
-		if ((obuf = realloc(obuf, ocap)) == NULL)
-			err(1, NULL);
-	}
-	memcpy(obuf + olen, s, n);
-	olen += n;
-}
-
-static void
-outs(const char *s)
-{
-	out(s, strlen(s));
-}
-
-static void
-flush(void)
-{
-	size_t off = 0;
-
-	while (off < olen) {
-		ssize_t w = write(STDOUT_FILENO, obuf + off, olen - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	olen = 0;
-}
 
 /* ---- the terminal ---- */
 
@@ -355,7 +319,7 @@ drawline(size_t i, size_t left)
 
 	if (Nflag) {
 		snprintf(b, sizeof(b), "%7zu ", i + 1);
-		outs(b);
+		touts(b);
 		col = 8;
 	}
 	for (size_t k = 0; k < t.lens[i]; k++) {
@@ -373,11 +337,11 @@ drawline(size_t i, size_t left)
 				if (col == (size_t)cols) {
 					if (Sflag || used == left)
 						goto done;
-					outs("\r\n");
+					touts("\r\n");
 					col = 0;
 					used++;
 				}
-				out(" ", 1);
+				tout(" ", 1);
 				col++;
 			}
 			continue;
@@ -394,15 +358,15 @@ drawline(size_t i, size_t left)
 		if (col + w > (size_t)cols) {
 			if (Sflag || used == left)
 				goto done;
-			outs("\r\n");
+			touts("\r\n");
 			col = 0;
 			used++;
 		}
-		out(g, gl);
+		tout(g, gl);
 		col += w;
 	}
 done:
-	outs("\033[K\r\n");
+	touts("\033[K\r\n");
 	return used;
 }
 
@@ -438,9 +402,9 @@ prompt(void)
 	char b[512];
 	size_t shown = top + fits(top);
 
-	outs("\033[7m");
+	touts("\033[7m");
 	if (msgline[0] != '\0') {
-		outs(msgline);
+		touts(msgline);
 		msgline[0] = '\0';
 	} else if (ismore) {
 		if (t.size > 0 && shown > 0) {
@@ -448,18 +412,18 @@ prompt(void)
 			snprintf(b, sizeof(b), "--More--(%ld%%)", pct > 100 ? 100 : pct);
 		} else
 			snprintf(b, sizeof(b), "--More--");
-		outs(b);
+		touts(b);
 	} else if (atend()) {
 		if (fileno_ + 1 < nfiles)
 			snprintf(b, sizeof(b), "(END) - Next: %s", files[fileno_ + 1]);
 		else
 			snprintf(b, sizeof(b), "(END)");
-		outs(b);
+		touts(b);
 	} else if (top == 0 && strcmp(t.name, "-") != 0) {
-		outs(t.name);
+		touts(t.name);
 	} else
-		outs(":");
-	outs("\033[m\033[K");
+		touts(":");
+	touts("\033[m\033[K");
 }
 
 static void
@@ -467,20 +431,20 @@ paint(void)
 {
 	size_t used = 0;
 
-	outs("\033[H");
+	touts("\033[H");
 	for (size_t i = top; used < pagelen(); i++) {
 		ensure(i + 1);
 		if (i >= t.n) {
 			if (!ismore)
-				outs("~");
-			outs("\033[K\r\n");
+				touts("~");
+			touts("\033[K\r\n");
 			used++;
 			continue;
 		}
 		used += drawline(i, pagelen() - used);
 	}
 	prompt();
-	flush();
+	tflush();
 }
 
 /* ---- moving ---- */
@@ -523,10 +487,10 @@ readcmd(int pc, char *b, size_t n)
 	int c;
 
 	for (;;) {
-		outs("\r\033[K");
-		out((char *)&(char){ (char)pc }, 1);
-		out(b, len);
-		flush();
+		touts("\r\033[K");
+		tout((char *)&(char){ (char)pc }, 1);
+		tout(b, len);
+		tflush();
 		c = getkey();
 		if (c == '\r' || c == '\n')
 			break;
@@ -611,7 +575,7 @@ page(void)
 	if (Fflag && atend()) {
 		for (size_t i = 0; i < t.n; i++)
 			drawline(i, (size_t)-1);
-		flush();
+		tflush();
 		return 0;
 	}
 	for (;;) {
@@ -629,7 +593,7 @@ page(void)
 		}
 		long n = count > 0 ? count : 1, hasc = count > 0;
 		count = 0;
-		outs("\r\033[K");
+		touts("\r\033[K");
 		switch (c) {
 		case ' ': case 'f': case 6: case 026: case 'z':
 			if (atend()) {
@@ -694,7 +658,7 @@ page(void)
 				return 0;
 			break;
 		case 'r': case 'R': case 014:
-			outs("\033[H\033[2J");
+			touts("\033[H\033[2J");
 			break;
 		case 'h': case 'H':
 			help();
@@ -761,7 +725,7 @@ main(int argc, char *argv[])
 	sa.sa_handler = onwinch;	/* no SA_RESTART: a key read returns to repaint */
 	sigaction(SIGWINCH, &sa, NULL);
 	raw();
-	outs("\033[H\033[2J");
+	touts("\033[H\033[2J");
 	for (fileno_ = 0; fileno_ < nfiles;) {
 		if (opentext(files[fileno_]) != 0) {
 			r = 1;
@@ -775,8 +739,8 @@ main(int argc, char *argv[])
 		if (fileno_ < 0)
 			fileno_ = 0;
 	}
-	outs("\r\033[K");
-	flush();
+	touts("\r\033[K");
+	tflush();
 	restore();
 	closetext();
 	return r;

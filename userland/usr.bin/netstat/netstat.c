@@ -21,24 +21,6 @@
 
 static int aflag, nflag;
 
-/* The interface index by SIOCGIFINDEX on an inet socket (glibc's if_nametoindex may pick another family). */
-static unsigned
-ifindex(const char *name)
-{
-	struct ifreq ifr;
-	int s = socket(AF_INET, SOCK_DGRAM, 0);
-	unsigned idx = 0;
-
-	if (s < 0)
-		return 0;
-	memset(&ifr, 0, sizeof(ifr));
-	strlcpy(ifr.ifr_name, name, IFNAMSIZ);
-	if (ioctl(s, SIOCGIFINDEX, &ifr) == 0)
-		idx = (unsigned)ifr.ifr_ifindex;
-	close(s);
-	return idx;
-}
-
 static void
 usage(void)
 {
@@ -201,7 +183,7 @@ routes(void)
 		if (f & RTF_GATEWAY)
 			strlcpy(gbuf, ipstr((in_addr_t)g), sizeof(gbuf));
 		else
-			snprintf(gbuf, sizeof(gbuf), "link#%u", ifindex(name));
+			snprintf(gbuf, sizeof(gbuf), "link#%u", inet_ifindex(name));
 		if (f & RTF_UP) *p++ = 'U';
 		if (f & RTF_GATEWAY) *p++ = 'G';
 		if (f & RTF_HOST) *p++ = 'H';
@@ -249,7 +231,7 @@ interfaces(void)
 			unsigned char *m = (unsigned char *)ifr.ifr_hwaddr.sa_data;
 			snprintf(addr, sizeof(addr), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 		}
-		snprintf(link, sizeof(link), "<Link#%u>", ifindex(name));
+		snprintf(link, sizeof(link), "<Link#%u>", inet_ifindex(name));
 		/* Receive: bytes packets errs drop ...; transmit (from v[8]): bytes packets errs drop fifo colls. */
 		printf("%-6s %5d %-13s %-17s %8llu %5llu %8llu %5llu %5llu %5llu\n", name, mtu, link, addr,
 		    v[1], v[2], v[9], v[10], v[13], v[3]);

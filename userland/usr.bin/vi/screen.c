@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "libutil.h"
 #include "vi.h"
 
 int rows = 24, cols = 80;
@@ -25,8 +26,6 @@ volatile int winched;
 static struct termios orig;
 static int rawon, haveorig;
 
-static char *obuf;
-static size_t olen, ocap;
 
 static char **shown;		/* what each screen row holds now */
 static int nshown;
@@ -46,50 +45,18 @@ static int recording;
 /* ---- output ---- */
 
 static void
-out(const char *s, size_t n)
-{
-	if (olen + n > ocap)
-		obuf = xrealloc(obuf, ocap = (olen + n) * 2 + 4096);
-	memcpy(obuf + olen, s, n);
-	olen += n;
-}
-
-static void
-outs(const char *s)
-{
-	out(s, strlen(s));
-}
-
-static void
-flush(void)
-{
-	size_t off = 0;
-
-	while (off < olen) {
-		ssize_t w = write(STDOUT_FILENO, obuf + off, olen - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		off += (size_t)w;
-	}
-	olen = 0;
-}
-
-static void
 moveto(int r, int c)
 {
 	char b[32];
 
 	snprintf(b, sizeof(b), "\033[%d;%dH", r + 1, c + 1);
-	outs(b);
+	touts(b);
 }
 
 void
 beep(void)
 {
-	outs("\a");
+	touts("\a");
 }
 
 /* ---- terminal modes ---- */
@@ -144,7 +111,7 @@ term_raw(void)
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
 	rawon = 1;
 	screen_invalidate();
-	outs("\033[H\033[2J");
+	touts("\033[H\033[2J");
 }
 
 /* Back to the modes vi started with; the cursor on the last row.  Safe in a signal handler. */
@@ -158,7 +125,7 @@ term_restore(void)
 		return;
 	rawon = 0;
 	n = snprintf(b, sizeof(b), "\033[%d;1H\033[K", rows);
-	olen = 0;
+	tdiscard();
 	(void)!write(STDOUT_FILENO, b, (size_t)n);
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &orig);
 }
@@ -293,7 +260,7 @@ getkey(void)
 	else if (replayat < nreplay)
 		c = replay[replayat++];
 	else {
-		flush();
+		tflush();
 		c = rawbyte(-1);
 		if (c == ESC)
 			c = escape();
@@ -457,8 +424,8 @@ putrow(int r, const char *s, size_t n)
 	free(shown[r]);
 	shown[r] = xstrndup(s, n);
 	moveto(r, 0);
-	out(s, n);
-	outs("\033[K");
+	tout(s, n);
+	touts("\033[K");
 }
 
 void
@@ -560,14 +527,14 @@ refresh(int full)
 	}
 	if (full) {
 		screen_invalidate();
-		outs("\033[H\033[2J");
+		touts("\033[H\033[2J");
 	}
 	tr = textrows();
 	a = avail();
 	pre = prefix();
 	row = xmalloc((size_t)cols * 8 + 64);
 	scroll();
-	outs("\033[?25l");	/* no cursor flicker while drawing */
+	touts("\033[?25l");	/* no cursor flicker while drawing */
 	for (size_t y = top; y < nlines && (size_t)r < tr; y++) {
 		size_t h = height(y);
 		if ((size_t)r + h > tr && y != top) {
@@ -609,9 +576,9 @@ refresh(int full)
 	if ((size_t)crow >= tr)
 		crow = (int)tr - 1;
 	moveto(crow, ccol >= cols ? cols - 1 : ccol);
-	outs("\033[?25h");
+	touts("\033[?25h");
 	free(row);
-	flush();
+	tflush();
 }
 
 static void
@@ -666,7 +633,7 @@ readline_bottom(int prompt)
 		putrow(rows - 1, row + off, show - off);
 		moveto(rows - 1, (int)(show - off));
 		free(row);
-		flush();
+		tflush();
 		c = getkey();
 		switch (c) {
 		case '\r': case '\n':
