@@ -54,7 +54,16 @@ export interface Block {
 /** The code reads a counter CSR: Cpu.instret must be exact when it is entered. */
 export const BLOCK_SYNC = 1;
 
-export const HOT_DISPATCHES = 32;
+/*
+ * Dispatches of a cold block before it is compiled into a region. A region
+ * costs V8 about 0.3 ms to parse and compile (~13 us per instruction), while
+ * the interpreter runs a block in well under a microsecond; so only code that
+ * will clearly run thousands of times pays back. At 32 the boot spent ~400 ms
+ * compiling startup code run a few dozen times (ld.so, sh parsing rc); at 4096
+ * bench/boot.ts goes from 1.4 s to ~0.65 s to login and bench/mips.ts and
+ * bench/programs.ts do not move.
+ */
+export const HOT_DISPATCHES = 4096;
 
 /** Names the generated code closes over, in the order the Cpu passes their values. */
 export const ENV_NAMES = ['c', 'x', 'f', 'ctx', 'u8', 'i8', 'u16', 'i16', 'i32', 'rT', 'rD', 'wT', 'wD', 'A', 'F'] as const;
