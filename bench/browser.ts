@@ -32,7 +32,10 @@ if (existsSync(join(ROOT, 'public', 'images', 'root.img'))) {
     await page.goto(`${url}?autoboot`);
     await waitScreen(page, 'login: ', 60000);
     console.log(`page load → login prompt (${label}): ${Date.now() - t0} ms`);
-    await page.evaluate(() => window.vkernel.powerOff());
+    /* A clean halt (the SIGTERM path), so the next boot's rc does not run fsck. */
+    await page.evaluate(() => window.vkernel.shutdown());
+    await waitScreen(page, 'The operating system has halted.', 60000);
+    await page.waitForFunction(() => window.vkernel.state === 'halted' || window.vkernel.state === 'off', null, { timeout: 60000 });
   }
 }
 await page.goto(url);
