@@ -27,7 +27,7 @@
  */
 import type { Insn } from './decode.ts';
 import { emitInsn, endsBlock, ipc, isBranch, type Flow, type Site } from './emit.ts';
-import { RELOAD, SYNC } from './regsync.ts';
+import { NARROW, RELOAD, SYNC } from './regsync.ts';
 
 export { endsBlock, isBranch } from './emit.ts';
 
@@ -89,7 +89,7 @@ function blockBody(bb: BasicBlock): string {
   });
   const last = bb.insns[len - 1];
   if (!isTerminated(last)) code += flow.goto(bb.end) + '\n';
-  return code.replaceAll(SYNC, '').replaceAll(RELOAD, '');
+  return code.replace(NARROW, '').replaceAll(SYNC, '').replaceAll(RELOAD, '');
 }
 
 function isTerminated(d: Insn): boolean {
@@ -115,9 +115,17 @@ function localize(body: string): string {
   const wr = [...written].sort((a, b) => a - b);
   const load = regs.length ? `let ${regs.map((r) => `x${r} = x[${r}]`).join(', ')};\n` : '';
   return load + code
+    .replace(NARROW, (_, kind: string, list: string) => narrow(kind, list, used, written))
     .replaceAll(SYNC, wr.map((r) => `x[${r}] = x${r}, `).join(''))
     .replaceAll(RELOAD, regs.map((r) => `x${r} = x[${r}];`).join(' '))
     .replaceAll(WRITE_BACK, wr.map((r) => `x[${r}] = x${r};`).join(' '));
+}
+
+/** A narrow marker: store the listed locals the region writes (S), or reload the listed ones it uses (R). */
+function narrow(kind: string, list: string, used: Set<number>, written: Set<number>): string {
+  const regs = list === '' ? [] : list.split(',').map(Number);
+  if (kind === 'S') return regs.filter((r) => written.has(r)).map((r) => `x[${r}] = x${r}, `).join('');
+  return regs.filter((r) => used.has(r)).map((r) => `x${r} = x[${r}];`).join(' ');
 }
 
 /** The code of a region: the blocks (keyed by start offset) in a switch, entered at `entry`. */
@@ -144,7 +152,7 @@ function regionBody(entry: number, blocks: Map<number, BasicBlock>): string {
   const body = `for (;;) {\nswitch (o) {\n${cases}default: c.n = n; ${WRITE_BACK} return (base + o) | 0;\n}\n}\n`;
   // Loading and storing the registers pays off in loops; code between calls runs too briefly.
   return LOCALS + `let n = 0, o = ${entry};\nconst base = pc - ${entry};\n` +
-    (hasLoop(blocks) ? localize(body) : body.replaceAll(SYNC, '').replaceAll(RELOAD, '').replaceAll(WRITE_BACK, ''));
+    (hasLoop(blocks) ? localize(body) : body.replace(NARROW, '').replaceAll(SYNC, '').replaceAll(RELOAD, '').replaceAll(WRITE_BACK, ''));
 }
 
 /** True if some block of the region branches back to a block at or before itself. */

@@ -16,7 +16,7 @@ import type { Insn } from './decode.ts';
 import { Stop } from './stop.ts';
 import { TLB_MASK } from './tlb.ts';
 import { fpuCall } from './fpcall.ts';
-import { RELOAD, SYNC } from './regsync.ts';
+import { RELOAD, SYNC, reloadOnly, syncOnly } from './regsync.ts';
 
 const TERMINATORS = new Set([
   'jal', 'jalr', 'beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu', 'ecall', 'ebreak', 'illegal', 'fence.i',
@@ -151,7 +151,8 @@ const ALU: Record<string, Emit> = {
 };
 
 for (const op of ['mul', 'mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu', 'divw', 'divuw', 'remw', 'remuw']) {
-  ALU[op] = (d) => (d.rd === 0 ? '' : `(${SYNC}A.${op}(x, ${d.rd}, ${d.rs1}, ${d.rs2})); ${RELOAD}\n`);
+  // The helpers read rs1 and rs2, write rd, and cannot trap (RISC-V defines division by zero).
+  ALU[op] = (d) => (d.rd === 0 ? '' : `(${syncOnly(d.rs1, d.rs2)}A.${op}(x, ${d.rd}, ${d.rs1}, ${d.rs2})); ${reloadOnly(d.rd)}\n`);
 }
 
 /** Signed 64-bit a < b on pairs, as a JS condition. */

@@ -6,7 +6,7 @@
  */
 import type { Insn } from './decode.ts';
 import * as fpu from './fpu.ts';
-import { RELOAD, SYNC } from './regsync.ts';
+import { SYNC, reloadOnly, syncOnly } from './regsync.ts';
 
 /* Argument lists after the function name, by instruction. */
 type Kind = 'f_rr_rm' | 'f_rrr_rm' | 'f_r_rm' | 'f_rr' | 'x_rr' | 'x_r_rm' | 'x_r' | 'fx_r_rm' | 'fx_r';
@@ -76,5 +76,8 @@ export function fpuCall(d: Insn, k: string): string {
     case 'fx_r_rm': args = `f, x, ${d.rd}, ${d.rs1}, ${rm}`; break;
     case 'fx_r': args = `f, x, ${d.rd}, ${d.rs1}`; break;
   }
-  return `${pre}t = (${SYNC}${fn}(${args})); ${RELOAD} if (t !== 0) ctx.fcsr |= t;\n`;
+  // FP helpers cannot trap: they read x only for an x source and write it only for an x destination.
+  const sync = kind.startsWith('fx_') ? syncOnly(d.rs1) : '';
+  const reload = kind.startsWith('x_') ? reloadOnly(d.rd) : '';
+  return `${pre}t = (${sync}${fn}(${args})); ${reload} if (t !== 0) ctx.fcsr |= t;\n`;
 }

@@ -7,3 +7,24 @@
  */
 export const SYNC = '/*S*/';
 export const RELOAD = '/*R*/';
+
+/*
+ * Narrow forms for calls that touch only a few registers and cannot trap
+ * (M-extension helpers, FP helpers): syncOnly(regs) stores just those locals
+ * the call reads, reloadOnly(regs) reloads just those it writes. Indexes are
+ * into the Int32Array x (2·r and 2·r + 1 for register r).
+ */
+export function syncOnly(...regs: number[]): string {
+  return regs.length === 0 ? '' : `/*S:${pairs(regs)}*/`;
+}
+
+export function reloadOnly(...regs: number[]): string {
+  return regs.length === 0 ? '' : `/*R:${pairs(regs)}*/`;
+}
+
+function pairs(regs: number[]): string {
+  return regs.filter((r) => r !== 0).flatMap((r) => [2 * r, 2 * r + 1]).join(',');
+}
+
+/** The narrow markers, for localize() to expand and single blocks to drop. */
+export const NARROW = /\/\*([SR]):([\d,]*)\*\//g;
