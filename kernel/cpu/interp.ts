@@ -15,6 +15,7 @@ import type { BasicBlock, BlockFn } from './compile.ts';
 import type { Mmu } from './mmu.ts';
 import { Stop } from './stop.ts';
 import * as alu from './alu.ts';
+import { TLB_MASK } from './tlb.ts';
 
 /** What the interpreter needs of the Cpu. */
 export interface InterpHost extends Mmu {
@@ -100,12 +101,20 @@ function setNum(x: Int32Array, rd: number, v: number): void {
 
 function exec(c: InterpHost, p: Int32Array, n: number, base: number, end: number): number {
   const x = c.ctx.x, f = c.ctx.f;
+  const tlb = c.tlb, mem = c.mem;
+  const rT = tlb.rTag, rD = tlb.rDelta, wT = tlb.wTag, wD = tlb.wDelta;
   for (let j = 0, q = 0; j < n; j++, q += W) {
     const op = p[q + OP], rd = p[q + RD], r1 = p[q + R1], r2 = p[q + R2], imm = p[q + IMM], off = p[q + OFF];
     const k = j * 4096 + off;
     const al = x[2 * r1], ah = x[2 * r1 + 1], bl = x[2 * r2], bh = x[2 * r2 + 1];
     const ih = imm >> 31;
+    /*
+     * Loads and stores hit the software TLB inline, as compiled code does
+     * (tag = page of an aligned address); the Mmu call is for misses only,
+     * which keeps the hot path free of calls that would box the address.
+     */
     const ea = ah * 4294967296 + (al >>> 0) + imm;
+    const ti = (ea >>> 12) & TLB_MASK;
     let t = 0;
     switch (op) {
       case 0: set(x, rd, imm, ih); break; // lui
@@ -139,17 +148,21 @@ function exec(c: InterpHost, p: Int32Array, n: number, base: number, end: number
       case 28: setW(x, rd, (al >>> (bl & 31)) | 0); break;
       case 29: setW(x, rd, al >> (bl & 31)); break;
       case 30: setW(x, rd, Math.imul(al, bl)); break;
-      case 31: t = c.lb(ea, k); set(x, rd, t, t >> 31); break;
-      case 32: t = c.lh(ea, k); set(x, rd, t, t >> 31); break;
-      case 33: t = c.lw(ea, k); set(x, rd, t, t >> 31); break;
-      case 34: t = c.ld(ea, k); set(x, rd, t, c.hi); break;
-      case 35: set(x, rd, c.lbu(ea, k), 0); break;
-      case 36: set(x, rd, c.lhu(ea, k), 0); break;
-      case 37: set(x, rd, c.lw(ea, k), 0); break;
-      case 38: c.sb(ea, bl, k); break;
-      case 39: c.sh(ea, bl, k); break;
-      case 40: c.sw(ea, bl, k); break;
-      case 41: c.sd(ea, bl, bh, k); break;
+      case 31: t = rT[ti] === ea - (ea & 4095) ? mem.i8[ea + rD[ti]] : c.lb(ea, k); set(x, rd, t, t >> 31); break;
+      case 32: t = rT[ti] === ea - (ea & 4094) ? mem.i16[(ea + rD[ti]) >>> 1] : c.lh(ea, k); set(x, rd, t, t >> 31); break;
+      case 33: t = rT[ti] === ea - (ea & 4092) ? mem.i32[(ea + rD[ti]) >>> 2] : c.lw(ea, k); set(x, rd, t, t >> 31); break;
+      case 34:
+        if (rT[ti] === ea - (ea & 4088)) { t = (ea + rD[ti]) >>> 2; set(x, rd, mem.i32[t], mem.i32[t + 1]); } else { t = c.ld(ea, k); set(x, rd, t, c.hi); }
+        break;
+      case 35: set(x, rd, rT[ti] === ea - (ea & 4095) ? mem.u8[ea + rD[ti]] : c.lbu(ea, k), 0); break;
+      case 36: set(x, rd, rT[ti] === ea - (ea & 4094) ? mem.u16[(ea + rD[ti]) >>> 1] : c.lhu(ea, k), 0); break;
+      case 37: set(x, rd, rT[ti] === ea - (ea & 4092) ? mem.i32[(ea + rD[ti]) >>> 2] : c.lw(ea, k), 0); break;
+      case 38: if (wT[ti] === ea - (ea & 4095)) mem.u8[ea + wD[ti]] = bl; else c.sb(ea, bl, k); break;
+      case 39: if (wT[ti] === ea - (ea & 4094)) mem.u16[(ea + wD[ti]) >>> 1] = bl; else c.sh(ea, bl, k); break;
+      case 40: if (wT[ti] === ea - (ea & 4092)) mem.i32[(ea + wD[ti]) >>> 2] = bl; else c.sw(ea, bl, k); break;
+      case 41:
+        if (wT[ti] === ea - (ea & 4088)) { t = (ea + wD[ti]) >>> 2; mem.i32[t] = bl; mem.i32[t + 1] = bh; } else c.sd(ea, bl, bh, k);
+        break;
       case 42: f[2 * rd] = c.lw(ea, k); f[2 * rd + 1] = -1; break; // flw NaN-boxes
       case 43: t = c.ld(ea, k); f[2 * rd] = t; f[2 * rd + 1] = c.hi; break;
       case 44: c.sw(ea, f[2 * r2], k); break;

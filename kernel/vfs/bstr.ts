@@ -5,9 +5,16 @@
  */
 
 export function bytesToBstr(b: Uint8Array): string {
+  /* Path names and argv strings are short: a loop beats building an argument array. */
+  if (b.length <= 64) {
+    let s = '';
+    for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+    return s;
+  }
   let s = '';
   for (let i = 0; i < b.length; i += 8192) {
-    s += String.fromCharCode.apply(null, Array.from(b.subarray(i, i + 8192)));
+    // apply takes the typed array itself as its array-like: no copy into a JS array.
+    s += String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]);
   }
   return s;
 }
