@@ -46,5 +46,26 @@ await page.locator('[data-name="bench.img"]').waitFor();
 await page.evaluate(() => window.vkernel.boot('-m 128m -r bench.img -e init_path=/bin/ddtest'));
 await waitScreen(page, 'ufs read:', 120000);
 for (const l of (await page.evaluate(() => window.vkernel.screen())).split('\n')) if (/^ufs /.test(l)) console.log(l);
-await browser.close();
 await server.close();
+
+/* What users of a deployment get: the production build (vite build) behind `vite preview`. */
+if (existsSync(join(ROOT, 'public', 'images', 'root.img'))) {
+  const { build, preview } = await import('vite');
+  await build({ root: ROOT, logLevel: 'warn', build: { outDir: join(ROOT, 'build', 'bench-web'), emptyOutDir: true } });
+  const prod = await preview({ root: ROOT, logLevel: 'silent', build: { outDir: join(ROOT, 'build', 'bench-web') }, preview: { host: '127.0.0.1', port: 0 } });
+  const addr = prod.httpServer.address();
+  if (addr === null || typeof addr === 'string') throw new Error('preview: no address');
+  const prodUrl = `http://127.0.0.1:${addr.port}/`;
+  const tab = await (await browser.newContext()).newPage();
+  for (const label of ['first visit', 'warm']) {
+    const t0 = Date.now();
+    await tab.goto(`${prodUrl}?autoboot`);
+    await waitScreen(tab, 'login: ', 60000);
+    console.log(`production build: page load → login prompt (${label}): ${Date.now() - t0} ms`);
+    await tab.evaluate(() => window.vkernel.shutdown());
+    await waitScreen(tab, 'The operating system has halted.', 60000);
+    await tab.waitForFunction(() => window.vkernel.state === 'halted' || window.vkernel.state === 'off', null, { timeout: 60000 });
+  }
+  await prod.close();
+}
+await browser.close();
