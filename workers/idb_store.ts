@@ -17,6 +17,8 @@
  */
 
 export const CHUNK_SIZE = 256 * 1024;
+/** Base chunks fetched ahead of a base chunk read (see IdbBlockStore.readAhead). */
+const READ_AHEAD = 3;
 const DB_NAME = 'vkernel-images';
 const DB_VERSION = 1;
 const IMAGES = 'images';
@@ -297,6 +299,7 @@ export class IdbBlockStore {
   private readonly dirty = new Map<number, Uint8Array>();
   private readonly clean = new Map<number, Uint8Array>();  // a small LRU of chunks read
   private readonly inflight = new Set<Uint8Array>();       // dirty chunks a flush is committing
+  private readonly ahead = new Set<number>();              // chunks being read ahead
   private flushing: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
@@ -326,7 +329,8 @@ export class IdbBlockStore {
     }
   }
 
-  private async chunk(index: number): Promise<Uint8Array> {
+  /** Chunk index; a demand read (not a read-ahead) also starts reading ahead of it. */
+  private async chunk(index: number, demand = true): Promise<Uint8Array> {
     const d = this.dirty.get(index);
     if (d) return d;
     const c = this.clean.get(index);
@@ -336,7 +340,10 @@ export class IdbBlockStore {
       return c;
     }
     let data = await getChunk(this.meta.id, index);
-    if (!data) data = this.base ? await this.base.chunk(index) : new Uint8Array(CHUNK_SIZE);
+    if (!data && this.base) {
+      if (demand) this.readAhead(index);
+      data = await this.base.chunk(index);
+    } else if (!data) data = new Uint8Array(CHUNK_SIZE);
     else if (data.length < CHUNK_SIZE) data = padChunk(data);
     /* A write may have dirtied it while we waited: that copy wins. */
     const raced = this.dirty.get(index);
@@ -344,6 +351,20 @@ export class IdbBlockStore {
     this.clean.set(index, data);
     if (this.clean.size > 64) this.clean.delete(this.clean.keys().next().value as number);
     return data;
+  }
+
+  /*
+   * A base chunk costs an HTTP round trip, and file systems lay files out
+   * forwards: while the guest waits for chunk i, ask for the next few too, so a
+   * boot's scattered reads overlap instead of queueing one after another.
+   */
+  private readAhead(index: number): void {
+    const last = Math.min(index + READ_AHEAD, Math.ceil(this.size / CHUNK_SIZE) - 1);
+    for (let i = index + 1; i <= last; i++) {
+      if (this.dirty.has(i) || this.clean.has(i) || this.ahead.has(i)) continue;
+      this.ahead.add(i);
+      void this.chunk(i, false).catch(() => { /* a real read of it will report the error */ }).finally(() => this.ahead.delete(i));
+    }
   }
 
   async read(offset: number, into: Uint8Array): Promise<void> {
