@@ -227,6 +227,14 @@ function validIpv4(s: string): boolean {
   return m !== null && m.slice(1).every((o) => Number(o) <= 255);
 }
 
+function validUrl(s: string): boolean {
+  try {
+    return new URL(s).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `-I interface[:address1[:address2][/netmask][=MAC]]`. The interface may be a
  * ws:// or wss:// URL, whose own colons are not separators.
@@ -243,11 +251,13 @@ export function parseNetif(arg: string, unit: number): NetSpec {
     if ((parseInt(mac.slice(0, 2), 16) & 1) || mac === '00:00:00:00:00:00') throw new CmdlineError(`Invalid MAC address: ${mac}`);
   }
   let iface: string;
-  const url = /^(wss?:\/\/[^/]*(?:\/[^:]*)?)(.*)$/.exec(rest);
+  /* The URL: scheme, host ([v6] or name), an optional numeric port, an optional path without colons. */
+  const url = /^(wss?:\/\/(?:\[[^\]]*\]|[^:/]*)(?::\d+)?(?:\/[^:]*)?)(.*)$/.exec(rest);
   if (url) {
     iface = url[1];
     rest = url[2].startsWith(':') ? url[2].slice(1) : url[2];
     if ((url[2] !== '' && !url[2].startsWith(':')) || url[2] === ':') throw new CmdlineError(`Invalid argument to '-I'`);
+    if (!validUrl(iface)) throw new CmdlineError(`Invalid relay URL: ${iface}`);
   } else {
     const c = rest.indexOf(':');
     iface = c < 0 ? rest : rest.slice(0, c);

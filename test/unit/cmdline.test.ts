@@ -93,6 +93,13 @@ test('-I accepts the seven address forms, MACs and ws:// URLs', () => {
   assert.deepEqual([bz.bridge, bz.guestAddr, bz.netmaskLen, bz.mac], ['bridge1', '10.2.0.5', 16, '02:00:00:00:00:01']);
   const ws = parseNetif('ws://localhost:8080/room:bridge0', 0);
   assert.deepEqual([ws.iface, ws.bridge], ['ws://localhost:8080/room', 'bridge0']);
+  /* Without a path the port ends the URL: the room follows as address1. */
+  const np = parseNetif('ws://127.0.0.1:8086:bridge3:10.2.0.9/16', 0);
+  assert.deepEqual([np.iface, np.bridge, np.guestAddr, np.netmaskLen], ['ws://127.0.0.1:8086', 'bridge3', '10.2.0.9', 16]);
+  assert.deepEqual([parseNetif('wss://relay.example:bridge1', 0).iface, parseNetif('wss://relay.example:bridge1', 0).bridge],
+    ['wss://relay.example', 'bridge1']);
+  assert.equal(parseNetif('ws://[::1]:8086/lab:bridge2', 0).iface, 'ws://[::1]:8086/lab');
+  fails(() => parseNetif('ws://:8086/', 0), 'Invalid relay URL: ws://:8086/');
   fails(() => parseNetif('tap0:300.1.1.1', 0), 'Invalid pseudo netif address: 300.1.1.1');
   fails(() => parseNetif('tap0:10.0.0.1/32', 0), 'Invalid netmask len: 32');
   fails(() => parseNetif('', 0), "Invalid argument to '-I'");
