@@ -23,6 +23,8 @@ try {
   console.warn(`riscv64 programs not built (${e.message}); apt-get install gcc-riscv64-linux-gnu`);
 }
 
+// The page's `-I auto` follows the relay's port (workers/kernel.worker.ts reads it).
+process.env.VITE_RELAY_PORT = relayPort;
 const relay = spawn(join(root, 'bin', 'vknetd'), ['-a', host, '-p', relayPort], { stdio: ['ignore', 'inherit', 'inherit'] });
 relay.on('exit', (code) => {
   if (code) console.error(`vknetd exited with status ${code}`);

@@ -225,8 +225,8 @@ const api: KernelApi = {
         memImage = await LibraryMemImage.open(c, (s) => consoleWrite(new TextEncoder().encode(`${s}\r\n`)));
       }
       for (const d of c.disks) stores.push(await openDiskStore(d));
-      /* -I: `auto` is the relay that npm start runs beside the page (same host, port 8086). */
-      const relay = `${self.location.protocol === 'https:' ? 'wss' : 'ws'}://${self.location.hostname}:${DEFAULT_RELAY_PORT}/`;
+      /* -I: `auto` is the relay that npm start runs beside the page (same host, port 8086 or $RELAY_PORT). */
+      const relay = `${self.location.protocol === 'https:' ? 'wss' : 'ws'}://${self.location.hostname}:${relayPort()}/`;
       for (const n of c.nets) {
         nets.push(new RelayNetBackend(relayUrlFor(n, relay), (u) => new WebSocket(u) as unknown as WsLike));
       }
@@ -316,3 +316,10 @@ const api: KernelApi = {
 };
 
 Comlink.expose(api);
+
+/** The relay port npm start chose (vite exposes VITE_RELAY_PORT to the bundle), else 8086. */
+function relayPort(): number {
+  const env = (import.meta as ImportMeta & { env?: Record<string, string | undefined> }).env;
+  const port = Number(env?.VITE_RELAY_PORT);
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : DEFAULT_RELAY_PORT;
+}
