@@ -15,7 +15,7 @@ export interface VkStats {
   cpuLoad: number[];     // per vCPU, 0..1 since the previous stats() call
   diskRead: number;      // bytes through the block stores since boot
   diskWrite: number;
-  netRx: number;         // frames (no vke yet: 0)
+  netRx: number;         // frames through the vke relay sockets since boot (keepalives included)
   netTx: number;
   procs: number;
 }

@@ -124,6 +124,7 @@ export async function createImage(name: string, size: number, kind: ImageKind, b
 }
 
 export async function renameImage(id: string, name: string): Promise<void> {
+  if (name.trim() === '') throw new Error('An image needs a name');
   const clash = await findImage(name);
   if (clash && clash.id !== id) throw new Error(`An image named ${name} already exists`);
   const db = await openDb();

@@ -311,7 +311,12 @@ const api: KernelApi = {
       diskRead += st.stats.readBytes;
       diskWrite += st.stats.writeBytes;
     }
-    return { state, uptimeMs, memUsed, memTotal, cpuLoad, diskRead, diskWrite, netRx: 0, netTx: 0, procs };
+    let netRx = 0, netTx = 0;
+    for (const nb of nets) {
+      netRx += nb.stats.received;
+      netTx += nb.stats.sent;
+    }
+    return { state, uptimeMs, memUsed, memTotal, cpuLoad, diskRead, diskWrite, netRx, netTx, procs };
   },
 };
 

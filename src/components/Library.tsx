@@ -142,12 +142,15 @@ function ImageRow({ meta, inUse, onUse, onJob, onDone }: {
 }) {
   const [renaming, setRenaming] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const act = async (fn: () => Promise<unknown>, msg: string): Promise<void> => {
+  /* False when fn failed (its message is shown): a refused rename keeps its field open. */
+  const act = async (fn: () => Promise<unknown>, msg: string): Promise<boolean> => {
     try {
       await fn();
       await onDone(msg);
+      return true;
     } catch (e) {
       await onDone(e instanceof Error ? e.message : String(e));
+      return false;
     }
   };
   return (
@@ -156,7 +159,7 @@ function ImageRow({ meta, inUse, onUse, onJob, onDone }: {
         {renaming !== null ? (
           <span className="inline">
             <input data-testid="rename-input" value={renaming} autoFocus onChange={(e) => setRenaming(e.target.value)}
-              onKeyDown={(e) => { if (e.key === 'Enter') void act(() => renameImage(meta.id, renaming.trim()), `Renamed to ${renaming.trim()}`).then(() => setRenaming(null)); if (e.key === 'Escape') setRenaming(null); }} />
+              onKeyDown={(e) => { if (e.key === 'Enter') void act(() => renameImage(meta.id, renaming.trim()), `Renamed to ${renaming.trim()}`).then((ok) => { if (ok) setRenaming(null); }); if (e.key === 'Escape') setRenaming(null); }} />
           </span>
         ) : (
           <span data-testid="image-name">{meta.name}</span>
