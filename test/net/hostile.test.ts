@@ -284,8 +284,8 @@ function bogusReplies(xid: number, ch: string, type: number): Buffer[] {
     bootp({ xid, chaddr: ch, yiaddr: alt(98), options: Array(80).fill(0) }), /* only padding, no end */
     /*
      * The right address, broken everything else: overload, a 200-byte domain, wrong lengths, one past the end.
-     * dhclient takes what it parsed before the overrun, so the offer (type first) is accepted, which is
-     * harmless here; the ack (type after the overrun) must be ignored or its broken mask would be used.
+     * dhclient drops a reply whose options overrun it (as ISC's does), whether its type comes before the
+     * overrun (the offer) or after it (the ack, whose broken mask must not be used).
      */
     bootp({ xid, chaddr: ch, yiaddr: GOOD_IP, options: [...(type === 2 ? [53, 1, type] : []), 52, 1, 3, 15, 200, ...long, 1, 3, 255, 0, 0, 3, 2, 10, 2, 6, 255, 53, 1, type, 1, 2, 3] }),
   ];

@@ -264,8 +264,9 @@ parse(const struct dhcp *p, ssize_t n, struct lease *l)
 			o++;
 			continue;
 		}
+		/* An option running past the packet: the whole reply is suspect (as ISC's dhclient). */
 		if (o + 2 > end || o + 2 + o[1] > end)
-			break;
+			return 0;
 		uint8_t code = o[0], len = o[1];
 		const uint8_t *v = o + 2;
 		uint32_t u = 0;
