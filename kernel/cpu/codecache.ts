@@ -32,10 +32,20 @@ interface Straddle {
   pa2: number;
 }
 
+/** A compiled region and the page offsets of its blocks, each a valid entry. */
+interface Region {
+  block: Block;
+  starts: Set<number>;
+}
+
 export class CodeCache {
   private readonly frames: (Block[] | undefined)[];
   private readonly codeFrames = new Set<number>();
   private readonly straddles = new Map<number, Straddle>();
+  /* The regions compiled from each frame, so a hot block inside one enters it instead of compiling another. */
+  private readonly regions = new Map<number, Region[]>();
+  /* Cold-tier code for block starts whose region made no progress (a TLB miss at its first instruction). */
+  private readonly colds = new Map<number, Block>();
 
   /**
    * @param onNewCodeFrame called when frame ppn first holds code of any vCPU, so
@@ -78,8 +88,13 @@ export class CodeCache {
    * Replace the block at pa by a region: it and the blocks of its page reachable
    * from it by direct branches that have already run (have code here). Paths
    * never taken stay out, so V8 has type feedback for all of the region.
+   * A block already inside a region of its frame enters that one: code such as
+   * vfprintf would otherwise get a region per call return point, each compiled
+   * and warmed up by V8 separately.
    */
   promote(pa: number): Block {
+    const known = this.regions.get(pa >>> 12)?.find((r) => r.starts.has(pa & 4095));
+    if (known !== undefined) return this.store(pa, known.block);
     const page = pa - (pa & 4095);
     const blocks = new Map<number, BasicBlock>();
     const todo = [pa & 4095];
@@ -93,7 +108,30 @@ export class CodeCache {
       insns += bb.insns.length;
       for (const s of successors(bb)) if (!blocks.has(s)) todo.push(s);
     }
-    return this.store(pa, compileRegion(pa & 4095, blocks, this.env));
+    const block = compileRegion(pa & 4095, blocks, this.env);
+    const list = this.regions.get(pa >>> 12) ?? [];
+    list.push({ block, starts: new Set(blocks.keys()) });
+    this.regions.set(pa >>> 12, list);
+    return this.store(pa, block);
+  }
+
+  /**
+   * Cold-tier code for the block at pa, apart from what the cache holds there
+   * (a region that left at once on a TLB miss): it runs the access through the
+   * slow path, which fills the TLB.
+   */
+  cold(pa: number): Block {
+    let b = this.colds.get(pa);
+    if (b === undefined) {
+      const bb = this.decodeBlock(pa - (pa & 4095), pa & 4095);
+      if (bb === null) throw new Error('codecache: block straddles a page');
+      const fn = this.tiering === 'compile' ? null : this.interpret(bb);
+      b = fn === null ? compileBlock(bb, this.env) : { fn, flags: 0, heat: -1 };
+      b.heat = -1;
+      this.mark(pa >>> 12);
+      this.colds.set(pa, b);
+    }
+    return b;
   }
 
   /** True if code at pa has been dispatched a few times (or is part of a region already). */
@@ -119,6 +157,8 @@ export class CodeCache {
   dropFrame(ppn: number): boolean {
     if (!this.codeFrames.has(ppn)) return false;
     this.frames[ppn] = undefined;
+    this.regions.delete(ppn);
+    for (const pa of this.colds.keys()) if (pa >>> 12 === ppn) this.colds.delete(pa);
     this.codeFrames.delete(ppn);
     this.mem.codePage[ppn] &= ~this.codeBit;
     for (const [pa, s] of this.straddles) {

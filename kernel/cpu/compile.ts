@@ -7,9 +7,9 @@
  * code that is cheap to parse. Once a block has been dispatched HOT_DISPATCHES
  * times, its address gets a region instead: the blocks of the same page
  * reachable from it by direct branches and jumps that have already run, in one
- * function that moves between them with a switch in a loop, registers in JS
- * locals when the region has a loop. Loops inside a page then run without
- * returning to the dispatcher.
+ * function that moves between them with a switch in a loop, the registers its
+ * loops use in JS locals. Loops inside a page then run without returning to
+ * the dispatcher.
  *
  * A compiled function is `(pc, left) => nextPc`:
  *  - pc is the virtual address it was entered at, as an int32 (va | 0): the
@@ -20,6 +20,8 @@
  *    branch targets) is computed from `base`, the virtual page address.
  *  - left is the remaining budget: a region leaves when it has run that many.
  *  - it sets c.n to the instructions retired and returns the next pc (int32);
+ *    a region that misses the TLB returns the pc of the access instead (c.n
+ *    may then be 0: Cpu.run runs that block in the cold tier);
  *    or -3 after a jump beyond 4 GiB (Cpu.badJump); or it
  *    returns -1 after a trap (ecall, ebreak, illegal) recorded in c.stopCode,
  *    c.stopK, c.faultInsn. Faults in slow paths are thrown (mmu.ts). stopK
@@ -84,7 +86,7 @@ function blockBody(bb: BasicBlock): string {
   };
   let code = LOCALS + `const base = pc - ${bb.start};\n`;
   bb.insns.forEach((d, idx) => {
-    const site: Site = { k: `${idx * 4096 + bb.offs[idx]}`, off: bb.offs[idx], compact: true };
+    const site: Site = { k: `${idx * 4096 + bb.offs[idx]}`, off: bb.offs[idx], compact: true, miss: null };
     code += emitInsn(d, site, flow);
   });
   const last = bb.insns[len - 1];
@@ -99,15 +101,24 @@ function isTerminated(d: Insn): boolean {
 /* Where a region leaves: the locals holding written registers go back to x. */
 const WRITE_BACK = '/*W*/';
 
+/* A register word in generated code: x[N], not part of a longer name. */
+const REG_WORD = /(?<![\w.])x\[(\d+)\]/g;
+
 /**
  * Registers in JS locals: x[N] → xN (loaded on entry), written ones stored back
  * at every exit and around calls that need the register file (regsync.ts).
+ * Only the words in `only` move to locals: the rest stay in x, so that a
+ * region entered for a short path does not load and store registers that
+ * only its loops would keep busy.
  */
-function localize(body: string): string {
+function localize(body: string, only: Set<number>): string {
   const used = new Set<number>();
   const written = new Set<number>();
-  for (const m of body.matchAll(/(?<![\w.])x\[(\d+)\] = (?!=)/g)) written.add(Number(m[1]));
-  const code = body.replace(/(?<![\w.])x\[(\d+)\]/g, (_, n: string) => {
+  for (const m of body.matchAll(/(?<![\w.])x\[(\d+)\] = (?!=)/g)) {
+    if (only.has(Number(m[1]))) written.add(Number(m[1]));
+  }
+  const code = body.replace(REG_WORD, (w: string, n: string) => {
+    if (!only.has(Number(n))) return w;
     used.add(Number(n));
     return `x${n}`;
   });
@@ -128,39 +139,69 @@ function narrow(kind: string, list: string, used: Set<number>, written: Set<numb
   return regs.filter((r) => used.has(r)).map((r) => `x${r} = x[${r}];`).join(' ');
 }
 
-/** The code of a region: the blocks (keyed by start offset) in a switch, entered at `entry`. */
-function regionBody(entry: number, blocks: Map<number, BasicBlock>): string {
+/**
+ * The code of a region: the blocks (keyed by start offset) in a switch. It is
+ * formed from `entry` but may be entered at any of its blocks: the page offset
+ * of pc picks the case, so other hot blocks of the region reuse its code.
+ *
+ * V8 optimizes a region once it is warm and deoptimizes it when a path without
+ * type feedback runs (a branch edge or exit first taken later). So the edges
+ * carry no feedback-needing operations: a block adds its length to n on entry,
+ * an edge only sets o (the next offset) and continues or breaks, the budget is
+ * checked once at the loop head, and every exit shares one tail that stores
+ * the registers back. Direct exits leave o as their page offset; indirect ones
+ * set o = 1 (never an offset: code is 2-aligned) and j to the target pc.
+ */
+function regionBody(blocks: Map<number, BasicBlock>): string {
   let cases = '';
+  const inLoop = loopBlocks(blocks);
+  const loopWords = new Set<number>();
   for (const bb of blocks.values()) {
     const len = bb.insns.length;
     const flow: Flow = {
-      goto: (off) => blocks.has(off)
-        ? `{ n += ${len}; o = ${off}; if (n < left) continue; c.n = n; ${WRITE_BACK} return ${ipc(off)}; }`
-        : flow.leave(ipc(off)),
-      leave: (target) => `{ c.n = n + ${len}; ${WRITE_BACK} return ${target}; }`,
+      goto: (off) => `{ o = ${off}; ${blocks.has(off) ? 'continue' : 'break run'}; }`,
+      leave: (target) => `{ j = ${target}; o = 1; break run; }`,
     };
     let code = '';
     bb.insns.forEach((d, idx) => {
-      const site: Site = { k: `n * 4096 + ${idx * 4096 + bb.offs[idx]}`, off: bb.offs[idx], compact: false };
+      // A miss leaves before the instruction (q: how many of the block's instructions did not run).
+      const miss = `{ o = ${bb.offs[idx]}; q = ${len - idx}; break run; }`;
+      const site: Site = { k: `n * 4096 + ${(idx - len) * 4096 + bb.offs[idx]}`, off: bb.offs[idx], compact: false, miss };
       code += emitInsn(d, site, flow);
     });
     if (!isTerminated(bb.insns[len - 1])) code += flow.goto(bb.end) + '\n';
     // Scratch declared per block: shared ones would become loop phis, and an address phi
     // that also feeds a slow-path call gets boxed by V8 on every iteration.
-    cases += `case ${bb.start}: {\nlet a = 0, i = 0, p = 0;\n${code}}\n`;
+    cases += `case ${bb.start}: {\nn += ${len};\nlet a = 0, i = 0, p = 0;\n${code}}\n`;
+    if (inLoop.has(bb.start)) for (const m of code.matchAll(REG_WORD)) loopWords.add(Number(m[1]));
   }
-  const body = `for (;;) {\nswitch (o) {\n${cases}default: c.n = n; ${WRITE_BACK} return (base + o) | 0;\n}\n}\n`;
-  // Loading and storing the registers pays off in loops; code between calls runs too briefly.
-  return LOCALS + `let n = 0, o = ${entry};\nconst base = pc - ${entry};\n` +
-    (hasLoop(blocks) ? localize(body) : body.replace(NARROW, '').replaceAll(SYNC, '').replaceAll(RELOAD, '').replaceAll(WRITE_BACK, ''));
+  const body = `run: for (;;) {\nif (n >= left) break;\nswitch (o) {\n${cases}default: break run;\n}\n}\n` +
+    `c.n = n - q; ${WRITE_BACK}\nreturn o === 1 ? j : (base + o) | 0;\n`;
+  // Loading and storing registers pays off in loops; code between calls runs too briefly to repay it.
+  return LOCALS + 'let n = 0, o = pc & 4095, j = 0, q = 0;\nconst base = pc - o;\n' +
+    (loopWords.size > 0 ? localize(body, loopWords) : body.replace(NARROW, '').replaceAll(SYNC, '').replaceAll(RELOAD, '').replaceAll(WRITE_BACK, ''));
 }
 
-/** True if some block of the region branches back to a block at or before itself. */
-function hasLoop(blocks: Map<number, BasicBlock>): boolean {
-  for (const bb of blocks.values()) {
-    if (successors(bb).some((s) => s <= bb.start && blocks.has(s))) return true;
+/** Start offsets of the blocks on a cycle of the region (those that can reach themselves). */
+function loopBlocks(blocks: Map<number, BasicBlock>): Set<number> {
+  const succ = new Map<number, number[]>();
+  for (const bb of blocks.values()) succ.set(bb.start, successors(bb).filter((s) => blocks.has(s)));
+  const out = new Set<number>();
+  for (const start of succ.keys()) {
+    const seen = new Set<number>();
+    const todo = [...(succ.get(start) ?? [])];
+    while (todo.length > 0) {
+      const b = todo.pop() as number;
+      if (b === start) {
+        out.add(start);
+        break;
+      }
+      if (seen.has(b)) continue;
+      seen.add(b);
+      todo.push(...(succ.get(b) ?? []));
+    }
   }
-  return false;
+  return out;
 }
 
 type Factory = (...env: unknown[]) => BlockFn;
@@ -176,9 +217,9 @@ export function compileBlock(bb: BasicBlock, env: readonly unknown[]): Block {
   return { fn: build(`b${bb.start.toString(16)}`, blockBody(bb), env), flags: needsSync([bb]), heat: HOT_DISPATCHES };
 }
 
-/** Compile a region of blocks entered at `entry` (the second tier). */
+/** Compile a region of blocks formed from `entry` (the second tier); it may be entered at any of them. */
 export function compileRegion(entry: number, blocks: Map<number, BasicBlock>, env: readonly unknown[]): Block {
-  return { fn: build(`r${entry.toString(16)}`, regionBody(entry, blocks), env), flags: needsSync(blocks.values()), heat: -1 };
+  return { fn: build(`r${entry.toString(16)}`, regionBody(blocks), env), flags: needsSync(blocks.values()), heat: -1 };
 }
 
 /** Direct successors of a block inside its page, for region discovery. */

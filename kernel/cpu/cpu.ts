@@ -101,8 +101,14 @@ export class Cpu extends Mmu implements CsrHost {
         if (b.flags !== 0) this.instret = start + budget - left;
         next = b.fn(pc, left);
         if ((next & 1) !== 0) break; // -1, -3: a trap (pcs are even; high ones are negative)
+        if (this.n === 0) { // a region missed the TLB at its first instruction: run it cold once
+          b = this.cold(pc);
+          if (b === null) break;
+          next = b.fn(pc, left);
+          if ((next & 1) !== 0) break;
+        }
         left -= this.n;
-        if (--b.heat === 0) this.promote(pc, h);
+        if (b.heat > 0 && --b.heat === 0) this.promote(pc, h); // regions have heat -1
         pc = next;
       }
     } catch (e) {
@@ -189,6 +195,12 @@ export class Cpu extends Mmu implements CsrHost {
     this.jTag[h] = pc;
     this.jBlock[h] = b;
     return b;
+  }
+
+  /** Cold-tier code for the block at pc; null (fault recorded) if not executable. */
+  private cold(pc: number): Block | null {
+    const pa = this.fetchPa(pc >>> 0);
+    return pa < 0 ? null : this.cache.cold(pa);
   }
 
   /** The hot code at pc becomes a region. */

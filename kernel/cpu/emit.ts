@@ -3,7 +3,8 @@
  *
  * Registers are int32 pairs in x (lo = x[2r], hi = x[2r+1]); 64-bit arithmetic
  * is open-coded on the pairs. Loads and stores inline the TLB hit path
- * (tlb.ts explains the tag trick) and call the Cpu's slow paths otherwise.
+ * (tlb.ts explains the tag trick) and call the Cpu's slow paths otherwise
+ * (regions leave instead: Site.miss).
  * Multiply/divide (alu.ts), CSRs, atomics and FP (fpcall.ts) call out.
  *
  * Generated code runs inside a block function (compile.ts) with these locals:
@@ -88,6 +89,14 @@ export interface Site {
    * instead of inlining the TLB hit path, so the source is short and parses fast.
    */
   compact: boolean;
+  /**
+   * Hot code only, or null: a statement that leaves the compiled code before
+   * this instruction, used on a TLB miss instead of the slow-path call. The
+   * dispatcher then runs the instruction from the cold tier, which fills the
+   * TLB. The leaving path needs no type feedback, so a first miss at a site
+   * does not make V8 throw away the optimized region.
+   */
+  miss: string | null;
 }
 
 /** Control transfers, supplied by the block/region writer. */
@@ -224,11 +233,16 @@ const LOADS: Record<string, { size: number; view: string; slow: string; hi: 'sig
 };
 
 /** Load `size` bytes at a into t (and u for 8 bytes). */
-function loadInto(size: number, view: string, slow: string, k: string, compact: boolean): string {
-  if (compact) return size === 8 ? `t = (${SYNC}c.ld(a, ${k})); u = c.hi;\n` : `t = (${SYNC}c.${slow}(a, ${k}));\n`;
+function loadInto(size: number, view: string, slow: string, s: Site): string {
+  const k = s.k;
+  if (s.compact) return size === 8 ? `t = (${SYNC}c.ld(a, ${k})); u = c.hi;\n` : `t = (${SYNC}c.${slow}(a, ${k}));\n`;
   const w = WIDTH[size];
   const hit = `rT[i] === a - (a & ${w.mask})`;
   const pa = `(a + rD[i]) >>> ${w.shift}`;
+  if (s.miss !== null) {
+    const get = size === 8 ? `p = ${pa}; t = i32[p]; u = i32[p + 1];` : `t = ${view}[${pa}];`;
+    return TLB_INDEX + `if (${hit}) { ${get} } else ${s.miss}\n`;
+  }
   if (size === 8) {
     return TLB_INDEX + `if (${hit}) { p = ${pa}; t = i32[p]; u = i32[p + 1]; } else { t = (${SYNC}c.ld(a, ${k})); u = c.hi; }\n`;
   }
@@ -237,7 +251,7 @@ function loadInto(size: number, view: string, slow: string, k: string, compact: 
 
 function emitLoad(d: Insn, s: Site): string {
   const l = LOADS[d.op];
-  let code = addr(d.rs1, d.imm) + loadInto(l.size, l.view, l.slow, s.k, s.compact);
+  let code = addr(d.rs1, d.imm) + loadInto(l.size, l.view, l.slow, s);
   if (d.rd === 0) return code; // still performed: it may fault
   const h = l.hi === 'sign' ? 't >> 31' : l.hi === 'zero' ? '0' : 'u';
   code += `x[${2 * d.rd}] = t; x[${2 * d.rd + 1}] = ${h};\n`;
@@ -245,35 +259,35 @@ function emitLoad(d: Insn, s: Site): string {
 }
 
 /** Store the value expressions vl (and vh for 8 bytes) at a. */
-function storeFrom(size: number, vl: string, vh: string, k: string, compact: boolean): string {
+function storeFrom(size: number, vl: string, vh: string, s: Site): string {
+  const k = s.k;
   const slow = ['', 'sb', 'sh', '', 'sw'][size] ?? '';
-  if (compact) return size === 8 ? `(${SYNC}c.sd(a, ${vl}, ${vh}, ${k}));\n` : `(${SYNC}c.${slow}(a, ${vl}, ${k}));\n`;
+  if (s.compact) return size === 8 ? `(${SYNC}c.sd(a, ${vl}, ${vh}, ${k}));\n` : `(${SYNC}c.${slow}(a, ${vl}, ${k}));\n`;
   const w = WIDTH[size];
   const hit = `wT[i] === a - (a & ${w.mask})`;
   const pa = `(a + wD[i]) >>> ${w.shift}`;
-  if (size === 8) {
-    return TLB_INDEX + `if (${hit}) { p = ${pa}; i32[p] = ${vl}; i32[p + 1] = ${vh}; } else (${SYNC}c.sd(a, ${vl}, ${vh}, ${k}));\n`;
-  }
-  return TLB_INDEX + `if (${hit}) ${w.view}[${pa}] = ${vl}; else (${SYNC}c.${slow}(a, ${vl}, ${k}));\n`;
+  const miss = s.miss ?? (size === 8 ? `(${SYNC}c.sd(a, ${vl}, ${vh}, ${k}));` : `(${SYNC}c.${slow}(a, ${vl}, ${k}));`);
+  if (size === 8) return TLB_INDEX + `if (${hit}) { p = ${pa}; i32[p] = ${vl}; i32[p + 1] = ${vh}; } else ${miss}\n`;
+  return TLB_INDEX + `if (${hit}) ${w.view}[${pa}] = ${vl}; else ${miss}\n`;
 }
 
 const STORE_SIZE: Record<string, number> = { sb: 1, sh: 2, sw: 4, sd: 8 };
 
 function emitStore(d: Insn, s: Site): string {
-  return addr(d.rs1, d.imm) + storeFrom(STORE_SIZE[d.op], lo(d.rs2), hi(d.rs2), s.k, s.compact);
+  return addr(d.rs1, d.imm) + storeFrom(STORE_SIZE[d.op], lo(d.rs2), hi(d.rs2), s);
 }
 
 /* FP loads and stores move raw bits; flw NaN-boxes (high word all ones). */
 function emitFpMem(d: Insn, s: Site): string {
   switch (d.op) {
     case 'flw':
-      return addr(d.rs1, d.imm) + loadInto(4, 'i32', 'lw', s.k, s.compact) + `f[${2 * d.rd}] = t; f[${2 * d.rd + 1}] = -1;\n`;
+      return addr(d.rs1, d.imm) + loadInto(4, 'i32', 'lw', s) + `f[${2 * d.rd}] = t; f[${2 * d.rd + 1}] = -1;\n`;
     case 'fld':
-      return addr(d.rs1, d.imm) + loadInto(8, 'i32', 'ld', s.k, s.compact) + `f[${2 * d.rd}] = t; f[${2 * d.rd + 1}] = u;\n`;
+      return addr(d.rs1, d.imm) + loadInto(8, 'i32', 'ld', s) + `f[${2 * d.rd}] = t; f[${2 * d.rd + 1}] = u;\n`;
     case 'fsw':
-      return addr(d.rs1, d.imm) + storeFrom(4, `f[${2 * d.rs2}]`, '', s.k, s.compact);
+      return addr(d.rs1, d.imm) + storeFrom(4, `f[${2 * d.rs2}]`, '', s);
     default:
-      return addr(d.rs1, d.imm) + storeFrom(8, `f[${2 * d.rs2}]`, `f[${2 * d.rs2 + 1}]`, s.k, s.compact);
+      return addr(d.rs1, d.imm) + storeFrom(8, `f[${2 * d.rs2}]`, `f[${2 * d.rs2 + 1}]`, s);
   }
 }
 
