@@ -77,11 +77,16 @@ export class CodeCache {
    * for cold code where it covers the block, else compiled straight away.
    */
   compile(pa: number): Block {
+    return this.store(pa, this.coldBlock(pa));
+  }
+
+  /** The first-tier code of the block at pa, not yet stored: interpreted if possible, else compiled. */
+  private coldBlock(pa: number): Block {
     const bb = this.decodeBlock(pa - (pa & 4095), pa & 4095);
     if (bb === null) throw new Error('codecache: block straddles a page');
     const fn = this.tiering === 'compile' ? null : this.interpret(bb);
-    if (fn === null) return this.store(pa, compileBlock(bb, this.env));
-    return this.store(pa, { fn, flags: 0, heat: this.tiering === 'interp' ? -1 : HOT_DISPATCHES });
+    if (fn === null) return compileBlock(bb, this.env);
+    return { fn, flags: 0, heat: this.tiering === 'interp' ? -1 : HOT_DISPATCHES };
   }
 
   /**
@@ -123,10 +128,7 @@ export class CodeCache {
   cold(pa: number): Block {
     let b = this.colds.get(pa);
     if (b === undefined) {
-      const bb = this.decodeBlock(pa - (pa & 4095), pa & 4095);
-      if (bb === null) throw new Error('codecache: block straddles a page');
-      const fn = this.tiering === 'compile' ? null : this.interpret(bb);
-      b = fn === null ? compileBlock(bb, this.env) : { fn, flags: 0, heat: -1 };
+      b = this.coldBlock(pa);
       b.heat = -1;
       this.mark(pa >>> 12);
       this.colds.set(pa, b);

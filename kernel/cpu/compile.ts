@@ -29,7 +29,7 @@
  */
 import type { Insn } from './decode.ts';
 import { emitInsn, endsBlock, ipc, isBranch, type Flow, type Site } from './emit.ts';
-import { NARROW, RELOAD, SYNC } from './regsync.ts';
+import { NARROW, RELOAD, SYNC, dropSyncMarkers } from './regsync.ts';
 
 export { endsBlock, isBranch } from './emit.ts';
 
@@ -91,7 +91,7 @@ function blockBody(bb: BasicBlock): string {
   });
   const last = bb.insns[len - 1];
   if (!isTerminated(last)) code += flow.goto(bb.end) + '\n';
-  return code.replace(NARROW, '').replaceAll(SYNC, '').replaceAll(RELOAD, '');
+  return dropSyncMarkers(code);
 }
 
 function isTerminated(d: Insn): boolean {
@@ -179,7 +179,7 @@ function regionBody(blocks: Map<number, BasicBlock>): string {
     `c.n = n - q; ${WRITE_BACK}\nreturn o === 1 ? j : (base + o) | 0;\n`;
   // Loading and storing registers pays off in loops; code between calls runs too briefly to repay it.
   return LOCALS + 'let n = 0, o = pc & 4095, j = 0, q = 0;\nconst base = pc - o;\n' +
-    (loopWords.size > 0 ? localize(body, loopWords) : body.replace(NARROW, '').replaceAll(SYNC, '').replaceAll(RELOAD, '').replaceAll(WRITE_BACK, ''));
+    (loopWords.size > 0 ? localize(body, loopWords) : dropSyncMarkers(body).replaceAll(WRITE_BACK, ''));
 }
 
 /** Start offsets of the blocks on a cycle of the region (those that can reach themselves). */

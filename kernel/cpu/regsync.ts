@@ -28,3 +28,8 @@ function pairs(regs: number[]): string {
 
 /** The narrow markers, for localize() to expand and single blocks to drop. */
 export const NARROW = /\/\*([SR]):([\d,]*)\*\//g;
+
+/** Code outside a localized region: registers already live in x, so every marker goes. */
+export function dropSyncMarkers(code: string): string {
+  return code.replace(NARROW, '').replaceAll(SYNC, '').replaceAll(RELOAD, '');
+}
